@@ -1,0 +1,5 @@
+"""``python -m configguard``."""
+
+from .cli import run
+
+run()

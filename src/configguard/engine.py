@@ -1,0 +1,61 @@
+"""Turns what the checks found (hits: a pointer and a message) into located Findings.
+
+Checks never locate, stamp or filter: the engine adds the rule id, severity, file,
+document, line, column and source line, the way jsonschema and yamllint separate
+"what is wrong" from "where".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .findings import Finding, Severity
+from .load import Document, Loaded
+from .schemas import CompiledSchema
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check reports: where (a JSON Pointer) and what."""
+
+    pointer: str
+    message: str
+    at_key: bool = False
+    details: tuple[str, ...] = ()
+    old: Any = None
+    new: Any = None
+
+
+def stamp(
+    document: Document, hit: Hit, rule: str, kind: str, severity: Severity,
+    why: str | None = None,
+) -> Finding:
+    line, column = document.locate_key(hit.pointer) if hit.at_key else document.locate(hit.pointer)
+    return Finding(
+        rule=rule, kind=kind, severity=severity, file=document.source.display,
+        path=hit.pointer, line=line, column=column, message=hit.message,
+        document=document.index, old=hit.old, new=hit.new, why=why, details=hit.details,
+        source_line=document.source.line_text(line),
+    )
+
+
+def load_findings(loaded: Loaded, display: str) -> list[Finding]:
+    """Parse errors and repeated keys found while loading."""
+    out = []
+    for problem in loaded.problems:
+        source_line = loaded.source.line_text(problem.line) if loaded.source else None
+        out.append(Finding(
+            rule=problem.kind, kind=problem.kind, severity=Severity.ERROR, file=display,
+            path=problem.pointer, line=problem.line, column=problem.column,
+            message=problem.message, document=problem.document, source_line=source_line,
+        ))
+    return out
+
+
+def schema_findings(document: Document, schema: CompiledSchema) -> list[Finding]:
+    return [
+        stamp(document, Hit(h.pointer, h.message, h.at_key, h.details), "schema", "schema",
+              Severity.ERROR)
+        for h in schema.hits(document.data)
+    ]

@@ -1,0 +1,196 @@
+"""bytes on disk -> Documents with lazily built positions; failures become Problems, not crashes."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..locate import LineIndex, Position, PositionIndex
+
+Format = Literal["json", "yaml", "toml"]
+
+_SUFFIXES: dict[str, Format] = {
+    ".json": "json", ".geojson": "json", ".jsonld": "json", ".har": "json",
+    ".yaml": "yaml", ".yml": "yaml",
+    ".toml": "toml",
+}
+
+
+def detect_format(path: str | Path) -> Format:
+    """By suffix; anything unknown is read as YAML, which also reads JSON."""
+    return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something found while loading: the file does not parse, or repeats a key."""
+
+    kind: Literal["parse-error", "no-duplicate-keys"]
+    message: str
+    line: int
+    column: int
+    pointer: str = ""
+    document: int | None = None
+
+
+@dataclass(eq=False)
+class Source:
+    """One file's text; positions are computed on first use (most files have no findings)."""
+
+    path: Path
+    display: str
+    format: Format
+    size: int
+    text: str
+    documents: int = 1
+    _positions: list[PositionIndex] | None = field(default=None, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    def positions(self, document: int) -> PositionIndex:
+        if self._positions is None:
+            self._positions = _build_positions(self)
+        if 0 <= document < len(self._positions):
+            return self._positions[document]
+        return PositionIndex()
+
+    def line_text(self, line: int) -> str | None:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines.line_text(line)
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """One parsed document (a multi-document YAML file gives several)."""
+
+    source: Source
+    data: Any
+    index: int | None = None
+    """0-based position in a multi-document YAML file; None when the file holds one."""
+
+    def locate(self, pointer: str) -> Position:
+        """Line and column of the value at ``pointer``, else of its nearest ancestor."""
+        return self.source.positions(self.index or 0).value(pointer)
+
+    def locate_key(self, pointer: str) -> Position:
+        """Where the key naming ``pointer`` is written (for unexpected-property findings)."""
+        return self.source.positions(self.index or 0).key(pointer)
+
+
+@dataclass
+class Loaded:
+    source: Source | None
+    documents: list[Document]
+    problems: list[Problem]
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; OSError propagates for the caller to turn into a finding."""
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (BOM optional), or UTF-16/32 with a BOM; UnicodeDecodeError says where it failed."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            return raw.decode(codec)
+    return raw.decode("utf-8")
+
+
+def _decode_problem(raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    before = raw[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    return Problem(
+        "parse-error",
+        f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+        line, column,
+    )
+
+
+def load(path: Path, display: str, fmt: Format | None = None, raw: bytes | None = None) -> Loaded:
+    """Read and parse one file. Never raises for bad content: problems describe it."""
+    fmt = fmt or detect_format(path)
+    if raw is None:
+        try:
+            raw = read_bytes(path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if isinstance(exc, IsADirectoryError):
+                reason = "is a directory"
+            return Loaded(None, [], [Problem("parse-error", f"cannot read file: {reason}", 0, 0)])
+    try:
+        text = decode(raw)
+    except UnicodeDecodeError as exc:
+        return Loaded(None, [], [_decode_problem(raw, exc)])
+    source = Source(path, display, fmt, len(raw), text)
+    return _parse(source)
+
+
+def _parse(source: Source) -> Loaded:
+    from . import json as json_loader
+    from . import toml as toml_loader
+    from . import yaml as yaml_loader
+
+    problems: list[Problem] = []
+    try:
+        if source.format == "json":
+            if not source.text.strip():
+                raise json_loader.JsonProblem("the file is empty; JSON needs a value", 1, 1)
+            data, has_duplicates = json_loader.load_json(source.text)
+            if has_duplicates:
+                scan = json_loader.scan_json(source.text)
+                source._positions = [scan.positions]
+                for pointer, key, line, column in scan.duplicates:
+                    problems.append(_duplicate(source, 0, pointer, key, line, column, None))
+            return Loaded(source, [Document(source, data)], problems)
+        if source.format == "toml":
+            data = toml_loader.load_toml(source.text)
+            return Loaded(source, [Document(source, data)], problems)
+        result = yaml_loader.load_yaml(source.text)
+    except (json_loader.JsonProblem, yaml_loader.YamlProblem, toml_loader.TomlProblem) as exc:
+        return Loaded(source, [], [Problem("parse-error", exc.message, exc.line, exc.column)])
+    docs = result.documents or [None]  # an empty file (or only comments) is one null document
+    multi = len(docs) > 1
+    source.documents = len(docs)
+    documents = [Document(source, data, i if multi else None) for i, data in enumerate(docs)]
+    for dup in result.duplicates:
+        index = dup.document if multi else None
+        problems.append(
+            _duplicate(source, dup.document, dup.pointer, dup.key, dup.line, dup.column, index)
+        )
+    return Loaded(source, documents, problems)
+
+
+def _duplicate(
+    source: Source, doc: int, pointer: str, key: str, line: int, column: int, index: int | None
+) -> Problem:
+    first = source.positions(doc).keys.get(pointer)
+    where = f" (first at line {first[0]}, column {first[1]})" if first else ""
+    return Problem(
+        "no-duplicate-keys",
+        f"duplicate key {key!r}{where}: consumers disagree on which copy wins",
+        line, column, pointer, index,
+    )
+
+
+def _build_positions(source: Source) -> list[PositionIndex]:
+    from . import json as json_loader
+    from . import toml as toml_loader
+    from . import yaml as yaml_loader
+
+    try:
+        if source.format == "json":
+            return [json_loader.scan_json(source.text).positions]
+        if source.format == "toml":
+            return [toml_loader.scan_toml(source.text, None)]
+        return yaml_loader.load_yaml(source.text, track_positions=True).positions
+    except (json_loader.JsonProblem, yaml_loader.YamlProblem, toml_loader.TomlProblem):
+        return []

@@ -1,0 +1,99 @@
+"""TOML text -> data (tomllib), and a line scanner that finds where keys and tables are.
+
+tomllib keeps no positions, so the scanner reads headers (``[a.b]``, ``[[a]]``) and
+``key = value`` lines; values inside inline tables and multi-line arrays fall back to
+their key's line, which is what "at least the line" promises.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+from ..locate import PositionIndex, escape
+
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HEADER = re.compile(r"\s*(\[\[?)\s*(.+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+                  r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=\s*""")
+_PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
+
+
+class TomlProblem(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def load_toml(text: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _POSITION.search(message)
+        line, column = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+        raise TomlProblem(_POSITION.sub("", message).strip(), line, column) from None
+
+
+def _parts(dotted: str) -> list[str]:
+    out = []
+    for p in _PART.findall(dotted):
+        if p[0] == '"':
+            out.append(tomllib.loads(f"k = {p}")["k"])
+        elif p[0] == "'":
+            out.append(p[1:-1])
+        else:
+            out.append(p)
+    return out
+
+
+def scan_toml(text: str, data: Any) -> PositionIndex:
+    """Line (and value column) of every table header and ``key =`` line."""
+    index = PositionIndex()
+    index.values[""] = (1, 1)
+    table: list[str] = []
+    array_counts: dict[tuple[str, ...], int] = {}
+    in_multiline: str | None = None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header and not _KEY.match(line):
+            parts = _parts(header.group(2))
+            if header.group(1) == "[[":
+                n = array_counts.get(tuple(parts), -1) + 1
+                array_counts[tuple(parts)] = n
+                table = [*parts, str(n)]
+                # nested arrays of tables restart inside a new parent element
+                for k in [k for k in array_counts if len(k) > len(parts) and k[: len(parts)] == tuple(parts)]:
+                    del array_counts[k]
+            else:
+                table = _with_indices(parts, array_counts)
+            pointer = "".join("/" + escape(p) for p in table)
+            index.values.setdefault(pointer, (lineno, line.index("[") + 1))
+            continue
+        key = _KEY.match(line)
+        if key:
+            parts = [*table, *_parts(key.group(1))]
+            pointer = "".join("/" + escape(p) for p in parts)
+            index.keys.setdefault(pointer, (lineno, len(line) - len(line.lstrip()) + 1))
+            index.values.setdefault(pointer, (lineno, key.end() + 1))
+            rest = line[key.end():]
+            for quote in ('"""', "'''"):
+                if rest.startswith(quote) and rest.count(quote) == 1:
+                    in_multiline = quote
+    return index
+
+
+def _with_indices(parts: list[str], array_counts: dict[tuple[str, ...], int]) -> list[str]:
+    """``[a.b]`` under ``[[a]]`` means the current element of a."""
+    out: list[str] = []
+    for i, p in enumerate(parts):
+        out.append(p)
+        n = array_counts.get(tuple(parts[: i + 1]))
+        if n is not None and i + 1 < len(parts):
+            out.append(str(n))
+    return out

@@ -1,0 +1,355 @@
+"""YAML text -> plain JSON-like data (YAML 1.2 core schema), built from libyaml's events.
+
+Why events and not ``yaml.safe_load``: one pass over the parser's events lets us
+refuse object-constructing tags, bound nesting depth and alias expansion (billion
+laughs), report duplicate keys, and, only when asked, record where every value
+starts, without ever holding a node tree. Plain scalars resolve as YAML 1.2 does
+(``on``/``yes`` stay strings, ``010`` is 10), which is what ruamel-based tools see.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from ..locate import PositionIndex, escape
+
+try:  # libyaml, bundled in PyYAML's wheels
+    from yaml._yaml import CParser as _CParser
+
+    def _parser(text: str) -> Any:
+        return _CParser(text)
+
+except ImportError:  # pragma: no cover - only on installs without libyaml
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _PyParser(Reader, Scanner, Parser):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            Reader.__init__(self, text)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+    def _parser(text: str) -> Any:
+        return _PyParser(text)
+
+
+MAX_DEPTH = 1000
+"""Nesting deeper than this is refused: consumers and validators recurse."""
+MAX_EXPANDED = 5_000_000
+"""Values reachable through aliases beyond this are refused (an alias bomb)."""
+
+_YAML = "tag:yaml.org,2002:"
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"[-+]?[0-9]+")
+_INT8 = re.compile(r"0o[0-7]+")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)")
+
+
+class YamlProblem(Exception):
+    """The text cannot be turned into data; carries a 1-based position."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    pointer: str
+    key: str
+    line: int
+    column: int
+    document: int
+
+
+@dataclass
+class YamlResult:
+    documents: list[Any] = field(default_factory=list)
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+    positions: list[PositionIndex] = field(default_factory=list)
+
+
+def resolve_plain(value: str) -> Any:
+    """A plain (unquoted, untagged) scalar under the YAML 1.2 core schema."""
+    if _NULL.fullmatch(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT10.fullmatch(value):
+        return _int(value, 10)
+    if _INT8.fullmatch(value):
+        return int(value[2:], 8)
+    if _INT16.fullmatch(value):
+        return int(value[2:], 16)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    m = _INF.fullmatch(value)
+    if m:
+        return -math.inf if m.group(1) == "-" else math.inf
+    if _NAN.fullmatch(value):
+        return math.nan
+    return value
+
+
+def _int(text: str, base: int) -> int:
+    try:
+        return int(text, base)
+    except ValueError as exc:  # more digits than Python converts (sys.int_info)
+        raise ValueError(f"integer with {len(text)} digits is too long to read") from exc
+
+
+_TAGGED_SCALARS = {
+    _YAML + "str": str,
+    _YAML + "null": lambda v: None,
+    _YAML + "bool": lambda v: _BOOL.get(v, v),
+    _YAML + "int": lambda v: resolve_plain(v) if isinstance(resolve_plain(v), int) else int(v),
+    _YAML + "float": float,
+    # No JSON counterpart: kept as the text the author wrote.
+    _YAML + "timestamp": str,
+    _YAML + "binary": str,
+}
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "is_map", "key", "key_mark", "merges", "pointer", "token",
+                 "weight")
+
+    def __init__(self, container: Any, token: str | None, pointer: str, anchor: str | None) -> None:
+        self.container = container
+        self.is_map = isinstance(container, dict)
+        self.token = token
+        self.pointer = pointer
+        self.anchor = anchor
+        self.key: Any = _NO_KEY
+        self.key_mark: Any = None
+        self.merges: list[Any] | None = None
+        self.weight = 1
+
+
+_NO_KEY = object()
+_MERGE = object()
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    m = event.start_mark
+    return (m.line + 1, m.column + 1)
+
+
+def _refuse_tag(tag: str, event: Any) -> None:
+    if tag.startswith(_YAML + "python/") or tag.startswith("!!python/"):
+        short = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+        raise YamlProblem(
+            f"YAML tag {short} would construct a Python object; configguard never does",
+            *_mark(event),
+        )
+    if tag.startswith(_YAML) and tag[len(_YAML):] not in ("map", "seq", "omap", "set", "pairs"):
+        if tag not in _TAGGED_SCALARS:
+            raise YamlProblem(f"unknown YAML tag !!{tag[len(_YAML):]}", *_mark(event))
+
+
+def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
+    """Every document of ``text``; raises YamlProblem (1-based position) when it is not YAML."""
+    try:
+        return _Builder(track_positions).run(_parser(text))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or str(exc)
+        if exc.context:
+            message = f"{exc.context}: {message}"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(message, line, column) from None
+    except yaml.reader.ReaderError as exc:
+        # a character YAML forbids (NUL, other control characters); position is an offset
+        from ..locate import LineIndex
+
+        line, column = LineIndex(text).position(exc.position)
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise YamlProblem(
+            f"character {char!r} is not allowed in YAML", line, column
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(str(exc).splitlines()[0] if str(exc) else "not valid YAML", 1, 1)
+
+
+class _Builder:
+    def __init__(self, track: bool) -> None:
+        self.track = track
+        self.result = YamlResult()
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.expanded = 0
+        self.positions: PositionIndex | None = None
+
+    def run(self, parser: Any) -> YamlResult:
+        stack: list[_Frame] = []
+        root: list[Any] = []
+        positions: PositionIndex | None = None
+        doc_index = -1
+        scalar, mstart, sstart, alias = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent, ev.AliasEvent
+        while True:
+            event = parser.get_event()
+            cls = type(event)
+            if cls is scalar:
+                if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+                    self._key(stack[-1], event, doc_index)
+                    continue
+                tag = event.tag
+                if tag is None and event.implicit[0]:
+                    try:
+                        value = resolve_plain(event.value)
+                    except ValueError as exc:
+                        raise YamlProblem(str(exc), *_mark(event)) from None
+                elif tag is None or tag == "!" or not tag.startswith(_YAML):
+                    value = event.value
+                else:
+                    _refuse_tag(tag, event)
+                    value = _TAGGED_SCALARS.get(tag, str)(event.value)
+                self._place(stack, root, value, 1, event, positions)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+            elif cls is mstart or cls is sstart:
+                if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+                    raise YamlProblem("a mapping key must be a scalar, not a collection", *_mark(event))
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *_mark(event))
+                if event.tag:
+                    _refuse_tag(event.tag, event)
+                container: Any = {} if cls is mstart else []
+                token, pointer = self._slot(stack, True)
+                if positions is not None:
+                    positions.values[pointer] = _mark(event)
+                stack.append(_Frame(container, token, pointer, event.anchor))
+                if event.anchor:
+                    self.open_anchors.add(event.anchor)
+            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.merges:
+                    self._merge(frame)
+                if frame.anchor:
+                    self.open_anchors.discard(frame.anchor)
+                    self.anchors[frame.anchor] = (frame.container, frame.weight)
+                self._attach(stack, root, frame.container, frame.weight)
+            elif cls is alias:
+                name = event.anchor
+                if name in self.open_anchors:
+                    raise YamlProblem(f"alias *{name} refers to a node that contains it", *_mark(event))
+                if name not in self.anchors:
+                    raise YamlProblem(f"alias *{name} has no anchor &{name} before it", *_mark(event))
+                value, weight = self.anchors[name]
+                if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+                    self._key_value(stack[-1], value, event, doc_index)
+                    continue
+                self.expanded += weight
+                if self.expanded > MAX_EXPANDED:
+                    raise YamlProblem(
+                        f"aliases expand to more than {MAX_EXPANDED:,} values (a YAML alias bomb?)",
+                        *_mark(event),
+                    )
+                self._place(stack, root, value, weight, event, positions)
+            elif cls is ev.DocumentStartEvent:
+                doc_index += 1
+                root = []
+                self.anchors.clear()
+                if self.track:
+                    positions = self.positions = PositionIndex()
+            elif cls is ev.DocumentEndEvent:
+                self.result.documents.append(root[0] if root else None)
+                if positions is not None:
+                    self.result.positions.append(positions)
+            elif cls is ev.StreamEndEvent:
+                return self.result
+
+    # -- helpers -------------------------------------------------------------------------
+    def _slot(self, stack: list[_Frame], need_pointer: bool) -> tuple[str | None, str]:
+        """The token and pointer of the value about to be placed.
+
+        Collections always know their pointer (duplicate keys need it); scalars only
+        when positions are tracked, which keeps the fast path free of string work.
+        """
+        if not stack:
+            return None, ""
+        top = stack[-1]
+        token = top.key if top.is_map else str(len(top.container))
+        if top.is_map and token is _MERGE:
+            token = "<<"
+        pointer = top.pointer + "/" + escape(token) if need_pointer else ""
+        return token, pointer
+
+    def _place(self, stack: list[_Frame], root: list[Any], value: Any, weight: int, event: Any,
+               positions: PositionIndex | None) -> None:
+        if positions is not None:
+            positions.values[self._slot(stack, True)[1]] = _mark(event)
+        self._attach(stack, root, value, weight)
+
+    def _attach(self, stack: list[_Frame], root: list[Any], value: Any, weight: int) -> None:
+        if not stack:
+            root.append(value)
+            return
+        top = stack[-1]
+        top.weight += weight
+        if not top.is_map:
+            top.container.append(value)
+            return
+        key = top.key
+        top.key = _NO_KEY
+        if key is _MERGE:
+            if top.merges is None:
+                top.merges = []
+            top.merges.append((value, top.key_mark))
+        else:
+            top.container[key] = value
+
+    def _key(self, frame: _Frame, event: Any, doc_index: int) -> None:
+        value = event.value
+        if event.tag is None and event.implicit[0] and value == "<<":
+            frame.key, frame.key_mark = _MERGE, event.start_mark
+            return
+        self._key_value(frame, value, event, doc_index)
+
+    def _key_value(self, frame: _Frame, key: Any, event: Any, doc_index: int) -> None:
+        if isinstance(key, (dict, list)):
+            raise YamlProblem("a mapping key must be a scalar, not a collection", *_mark(event))
+        key = key if isinstance(key, str) else _key_text(key)
+        if key in frame.container:
+            line, column = _mark(event)
+            pointer = frame.pointer + "/" + escape(key)
+            self.result.duplicates.append(DuplicateKey(pointer, key, line, column, doc_index))
+        elif self.positions is not None:
+            self.positions.keys[frame.pointer + "/" + escape(key)] = _mark(event)
+        frame.key, frame.key_mark = key, event.start_mark
+
+    def _merge(self, frame: _Frame) -> None:
+        explicit = frame.container
+        merged: dict[str, Any] = {}
+        for value, mark in frame.merges or ():
+            sources = value if isinstance(value, list) else [value]
+            for source in sources:
+                if not isinstance(source, dict):
+                    raise YamlProblem(
+                        "a merge key << takes a mapping or a list of mappings",
+                        mark.line + 1, mark.column + 1,
+                    )
+                for k, v in source.items():
+                    merged.setdefault(k, v)
+        for k, v in merged.items():
+            explicit.setdefault(k, v)
+
+
+def _key_text(key: Any) -> str:
+    """Non-string keys (``1:``, ``true:``) as JSON would spell them."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)

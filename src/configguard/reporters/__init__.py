@@ -1,0 +1,55 @@
+"""Reporters: a finished Report -> text on a stream. One registry by name, open to plugins.
+
+Built-in reporters are registered through the same entry-point group as plugins
+(``configguard.reporters``), as flake8 does for its own checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+from ..errors import ConfigurationError
+from ..findings import Report
+
+GROUP = "configguard.reporters"
+BUILTIN = {
+    "text": "configguard.reporters.text:TextReporter",
+    "json": "configguard.reporters.json:JsonReporter",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    color: bool = False
+    verbose: int = 0
+    width: int = 100
+
+
+class Reporter(Protocol):
+    name: str
+
+    def emit(self, report: Report, stream: TextIO, options: ReportOptions) -> None: ...
+
+
+def available() -> dict[str, str]:
+    """Reporter name -> "module:attribute", plugins included."""
+    from importlib.metadata import entry_points
+
+    found = dict(BUILTIN)
+    for ep in entry_points(group=GROUP):
+        found.setdefault(ep.name, ep.value)
+    return found
+
+
+def get_reporter(name: str) -> Reporter:
+    import importlib
+
+    target = available().get(name)
+    if target is None:
+        names = ", ".join(sorted(available()))
+        raise ConfigurationError(f"unknown format {name!r} (choose from {names})")
+    module, _, attribute = target.partition(":")
+    factory = getattr(importlib.import_module(module), attribute)
+    reporter: Reporter = factory()
+    return reporter

@@ -1,0 +1,110 @@
+"""The human report: ``file:line:col: severity [rule] /pointer: message``, the source line, a marker.
+
+Plain text when piped or when NO_COLOR is set; rich styling only on a terminal. rich
+is imported only when colour is on, so piped runs (pre-commit, CI) stay light.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..findings import Finding, Report, Severity
+from . import ReportOptions
+
+Segment = tuple[str, str]
+"""(text, rich style); style "" is plain."""
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _snippet(finding: Finding, width: int) -> list[list[Segment]]:
+    """The offending source line with a caret under the column, clipped to ``width``."""
+    text = finding.source_line
+    if text is None or finding.line < 1:
+        return []
+    text = text.replace("\t", " ")
+    col = max(finding.column - 1, 0)
+    gutter = f"{finding.line:>5} | "
+    room = max(width - len(gutter), 20)
+    start = 0
+    if len(text) > room:
+        start = max(0, min(col - room // 3, len(text) - room))
+        text = text[start : start + room]
+        if start:
+            text = "…" + text[1:]
+        if start + room < len(finding.source_line or ""):
+            text = text[:-1] + "…"
+    caret = " " * (col - start) + "^"
+    return [
+        [(gutter, "blue"), (text, "")],
+        [(" " * (len(gutter) - 2) + "| ", "blue"), (caret, "bold red")],
+    ]
+
+
+def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment]]:
+    where = f"{finding.file}:{finding.line}:{finding.column}:"
+    pointer = finding.path or "/"
+    if finding.document is not None:
+        pointer = f"document {finding.document} {pointer}"
+    lines: list[list[Segment]] = [[
+        (where, "bold"), (" ", ""),
+        (str(finding.severity), _SEVERITY_STYLE[finding.severity]), (" ", ""),
+        (f"[{finding.rule}]", "magenta"), (" ", ""),
+        (pointer + ":", "dim"), (" " + finding.message, ""),
+    ]]
+    lines.extend(_snippet(finding, options.width))
+    if finding.why:
+        lines.append([("      = why: ", "blue"), (finding.why, "")])
+    if finding.details:
+        if options.verbose:
+            lines.extend([("      - ", "blue"), (d, "dim")] for d in finding.details)
+        else:
+            lines.append([
+                ("      + ", "blue"),
+                (f"{_plural(len(finding.details), 'more detail')} (-v shows them)", "dim"),
+            ])
+    return lines
+
+
+def summary_line(report: Report) -> list[Segment]:
+    if report.files == 0:
+        return [("No files checked: no target claims the given paths.", "yellow")]
+    if not report.findings:
+        return [(f"All {_plural(report.files, 'file')} passed.", "bold green")]
+    counted = [
+        _plural(report.count(sev), name)
+        for sev, name in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"),
+                          (Severity.INFO, "note"))
+        if report.count(sev)
+    ]
+    files_hit = len({f.file for f in report.findings})
+    style = "bold red" if report.errors else "yellow"
+    return [(f"Found {', '.join(counted)} in {files_hit} of {_plural(report.files, 'file')}.",
+             style)]
+
+
+class TextReporter:
+    name = "text"
+
+    def emit(self, report: Report, stream: TextIO, options: ReportOptions) -> None:
+        lines: list[list[Segment]] = []
+        for finding in report.findings:
+            lines.extend(finding_lines(finding, options))
+        if report.findings:
+            lines.append([])
+        lines.append(summary_line(report))
+        if not options.color:
+            for segments in lines:
+                stream.write("".join(text for text, _ in segments).rstrip() + "\n")
+            return
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=stream, force_terminal=True, width=options.width,
+                          highlight=False, soft_wrap=True)
+        for segments in lines:
+            console.print(Text.assemble(*segments) if segments else "")

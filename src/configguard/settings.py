@@ -1,0 +1,173 @@
+"""configguard.yaml / .configguard.yaml / [tool.configguard]: find, validate, return typed records.
+
+Validation happens here, at the boundary, against ``schemas/configguard.schema.json``;
+everything downstream can trust the records. A mistake becomes a ConfigurationError
+naming the file, line and key, with a suggestion for a misspelt key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigurationError
+from .load import Document, Format
+from .load import load as load_file
+from .locate import join
+
+CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    files: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    schema: Path | None = None
+    format: Format | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None
+    """The configuration file, or None in ad-hoc (``--schema``) mode."""
+    root: Path
+    """Folder that target globs and relative paths are resolved against."""
+    targets: tuple[Target, ...] = ()
+    schema_dirs: tuple[Path, ...] = ()
+    allow_remote_refs: bool = False
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file in ``start`` or a parent folder."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    import tomllib
+
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data.get("tool"), dict) and "configguard" in data["tool"]
+
+
+def own_schema(name: str) -> Any:
+    """One of configguard's own schemas, shipped as package data."""
+    return json.loads(resources.files("configguard.schemas").joinpath(name).read_text("utf-8"))
+
+
+def load_settings(path: Path, display: str | None = None) -> Settings:
+    """Read, validate and type one configuration file; ConfigurationError on any mistake."""
+    display = display or str(path)
+    if not path.is_file():
+        raise ConfigurationError("configuration file not found", display)
+    loaded = load_file(path, display)
+    for problem in loaded.problems:  # a broken config is never half-read
+        raise ConfigurationError(problem.message, display, problem.line, problem.column)
+    document = loaded.documents[0]
+    data, prefix = document.data, ""
+    if path.name == "pyproject.toml":
+        data, prefix = (data.get("tool") or {}).get("configguard"), "/tool/configguard"
+        if data is None:
+            raise ConfigurationError("no [tool.configguard] table", display)
+    if len(loaded.documents) > 1:
+        raise ConfigurationError("a configuration file holds one YAML document", display)
+    if data is None:
+        data = {}
+    validate_against(own_schema("configguard.schema.json"), data, document, display, prefix)
+    return _typed(data, path)
+
+
+def validate_against(
+    schema: Any, data: Any, document: Document, display: str, prefix: str = ""
+) -> None:
+    """Raise the first violation of configguard's own ``schema`` as a located one-liner."""
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for(schema)
+    errors = sorted(
+        validator.iter_errors(data),
+        key=lambda e: (len(e.instance_path), [str(p) for p in e.instance_path]),
+    )
+    if not errors:
+        return
+    error = errors[0]
+    parts = list(error.instance_path)
+    kind = type(error.kind).__name__
+    where = ".".join(str(p) for p in parts)
+    if kind == "AdditionalProperties":
+        key = str(error.kind.unexpected[0])
+        allowed = _allowed_keys(schema, list(error.schema_path))
+        hint = difflib.get_close_matches(key, allowed, n=1)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else (
+            f" (known keys: {', '.join(sorted(allowed))})" if allowed else ""
+        )
+        line, column = document.locate_key(prefix + join([*parts, key]))
+        label = f"{where}: " if where else ""
+        message = f"{label}unknown key '{key}'{suggestion}"
+    else:
+        line, column = document.locate(prefix + join(parts))
+        if kind == "Required":
+            missing = getattr(error.kind, "property", None)
+            name = missing if isinstance(missing, str) else str(error.message).split('"')[1]
+            message = f"{where or 'top level'}: missing required key '{name}'"
+        else:
+            message = f"{where or 'top level'}: {error.message}"
+    raise ConfigurationError(message, display, line, column)
+
+
+def _allowed_keys(schema: Any, schema_path: list[Any]) -> list[str]:
+    """The ``properties`` next to the ``additionalProperties`` that refused a key."""
+    node = schema
+    for part in schema_path[:-1]:
+        if isinstance(node, dict) and part == "$ref":
+            continue
+        node = node[part] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict) and "$ref" in node and isinstance(node["$ref"], str):
+            node = _resolve_local(schema, node["$ref"])
+    if isinstance(node, dict):
+        return sorted(node.get("properties", {}))
+    return []
+
+
+def _resolve_local(schema: Any, ref: str) -> Any:
+    node = schema
+    for part in ref.lstrip("#").strip("/").split("/"):
+        if part:
+            node = node[part]
+    return node
+
+
+def _typed(data: dict[str, Any], path: Path) -> Settings:
+    base = path.parent
+    targets = tuple(
+        Target(
+            name=name,
+            files=tuple(spec["files"]),
+            exclude=tuple(spec.get("exclude", ())),
+            schema=(base / spec["schema"]) if spec.get("schema") else None,
+            format=spec.get("format"),
+        )
+        for name, spec in data.get("targets", {}).items()
+    )
+    return Settings(
+        path=path,
+        root=base,
+        targets=targets,
+        schema_dirs=tuple(base / d for d in data.get("schema_dirs", ())),
+        allow_remote_refs=bool(data.get("allow_remote_refs", False)),
+    )
