@@ -207,9 +207,57 @@ def _best(error: Any) -> tuple[Any, list[Any]]:
     return best, [error, *nested, *others]
 
 
+_COUNTED = {
+    "MaxItems": ("items", "at most {} allowed"),
+    "MinItems": ("items", "at least {} required"),
+    "MaxProperties": ("properties", "at most {} allowed"),
+    "MinProperties": ("properties", "at least {} required"),
+    "MaxLength": ("characters", "at most {} allowed"),
+    "MinLength": ("characters", "at least {} required"),
+}
+
+
+def _pointer(error: Any) -> str:
+    """Where to point: the second copy of a repeated item, else the failing value."""
+    pointer = join(error.instance_path)
+    if type(error.kind).__name__ == "UniqueItems" and isinstance(error.instance, list):
+        second = _first_duplicate(error.instance)[1]
+        if second >= 0:
+            return f"{pointer}/{second}"
+    return pointer
+
+
+def _message(error: Any) -> str:
+    """jsonschema-rs's message, without the whole instance where a count says it better."""
+    name = type(error.kind).__name__
+    if name in _COUNTED:
+        unit, limit = _COUNTED[name]
+        count = len(error.instance)
+        singular = unit[:-1] if count == 1 and unit != "properties" else unit
+        if count == 1 and unit == "properties":
+            singular = "property"
+        return f"{count} {singular}, {limit.format(error.kind.limit)}"
+    if name == "UniqueItems" and isinstance(error.instance, list):
+        first, second = _first_duplicate(error.instance)
+        if second >= 0:
+            return f"items {first} and {second} are equal ({_short(json.dumps(error.instance[second]))}); items must be unique"
+    return _short(error.message)
+
+
+def _first_duplicate(items: list[Any]) -> tuple[int, int]:
+    """Indices of the first repeated item, by hashing canonical JSON (never pairwise)."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        key = json.dumps(item, sort_keys=True, separators=(",", ":"))
+        if key in seen:
+            return seen[key], i
+        seen[key] = i
+    return -1, -1
+
+
 def _hit(error: Any) -> SchemaHit:
     best, others = _best(error)
-    pointer = join(best.instance_path)
+    pointer = _pointer(best)
     at_key = False
     kind = best.kind
     if type(kind).__name__ == "AdditionalProperties":
@@ -217,7 +265,5 @@ def _hit(error: Any) -> SchemaHit:
         if unexpected:
             pointer = pointer + "/" + str(unexpected[0]).replace("~", "~0").replace("/", "~1")
             at_key = True
-    details = tuple(
-        f"{join(o.instance_path) or '/'}: {_short(o.message)}" for o in others
-    )
-    return SchemaHit(pointer, _short(best.message), details, at_key)
+    details = tuple(f"{join(o.instance_path) or '/'}: {_message(o)}" for o in others)
+    return SchemaHit(pointer, _message(best), details, at_key)

@@ -67,7 +67,7 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 def own_schema(name: str) -> Any:
     """One of configguard's own schemas, shipped as package data."""
-    return json.loads(resources.files("configguard.schemas").joinpath(name).read_text("utf-8"))
+    return json.loads(resources.files("configguard").joinpath("own_schemas", name).read_text("utf-8"))
 
 
 def load_settings(path: Path, display: str | None = None) -> Settings:
