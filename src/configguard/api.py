@@ -1,4 +1,4 @@
-"""Orchestration: configuration + files -> Report. The CLI and the Python API both call ``check``."""
+"""Orchestration: configuration + files -> Report; the CLI and the Python API both use it."""
 
 from __future__ import annotations
 
@@ -36,9 +36,11 @@ def resolve_settings(
         settings = load_settings(found, display_path(found, cwd))
     if schema is not None:  # --schema with --config: the schema replaces every target's
         settings = Settings(
-            settings.path, settings.root,
+            settings.path,
+            settings.root,
             (Target("schema", ("*",), (), Path(schema)),),
-            settings.schema_dirs, settings.allow_remote_refs,
+            settings.schema_dirs,
+            settings.allow_remote_refs,
         )
     return settings
 
@@ -66,7 +68,9 @@ def check(
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
     )
     if schema is not None and not paths:
-        raise ConfigurationError("--schema needs the files to check: configguard check --schema S FILE...")
+        raise ConfigurationError(
+            "--schema needs the files to check: configguard check --schema S FILE..."
+        )
     given = [here / p if not os.path.isabs(p) else Path(p) for p in paths]
     if schema is not None and settings.path is None:
         files = [

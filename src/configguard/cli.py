@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TextIO
 
 import click
 
@@ -18,14 +18,18 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_ERROR)
 
 
-def _use_color(choice: bool | None, stream: Any) -> bool:
+def _use_color(choice: bool | None, stream: TextIO) -> bool:
+    """--color/--no-color, else NO_COLOR / FORCE_COLOR, else colour only on a terminal."""
     if choice is not None:
         return choice
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return bool(getattr(stream, "isatty", lambda: False)())
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,19 +41,47 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
-@click.option("--schema", "schema", metavar="FILE",
-              help="Check PATHS against this schema; no configuration file needed.")
-@click.option("--schema-dir", "schema_dirs", metavar="DIR", multiple=True,
-              help="Also register the schemas in DIR for offline $refs (repeatable).")
-@click.option("--allow-remote-refs", is_flag=True, default=None,
-              help="Download $refs that no local schema provides.")
-@click.option("--format", "fmt", default="text", show_default=True, metavar="NAME",
-              help="Report format: text or json (and any plugin reporter).")
+@click.option(
+    "--schema",
+    "schema",
+    metavar="FILE",
+    help="Check PATHS against this schema; no configuration file needed.",
+)
+@click.option(
+    "--schema-dir",
+    "schema_dirs",
+    metavar="DIR",
+    multiple=True,
+    help="Also register the schemas in DIR for offline $refs (repeatable).",
+)
+@click.option(
+    "--allow-remote-refs",
+    is_flag=True,
+    default=None,
+    help="Download $refs that no local schema provides.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    metavar="NAME",
+    help="Report format: text or json (and any plugin reporter).",
+)
 @click.option("-v", "--verbose", count=True, help="Show every alternative of anyOf/oneOf failures.")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
-def check(paths: tuple[str, ...], config: str | None, schema: str | None,
-          schema_dirs: tuple[str, ...], allow_remote_refs: bool | None, fmt: str,
-          verbose: int, color: bool | None) -> None:
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
+)
+def check(
+    paths: tuple[str, ...],
+    config: str | None,
+    schema: str | None,
+    schema_dirs: tuple[str, ...],
+    allow_remote_refs: bool | None,
+    fmt: str,
+    verbose: int,
+    color: bool | None,
+) -> None:
     """Check config files against their schemas.
 
     With no PATHS, every file that a target of configguard.yaml claims is checked; with
@@ -62,8 +94,13 @@ def check(paths: tuple[str, ...], config: str | None, schema: str | None,
 
     try:
         reporter = get_reporter(fmt)
-        report = api.check(paths, config=config, schema=schema, schema_dirs=schema_dirs,
-                           allow_remote_refs=allow_remote_refs)
+        report = api.check(
+            paths,
+            config=config,
+            schema=schema,
+            schema_dirs=schema_dirs,
+            allow_remote_refs=allow_remote_refs,
+        )
     except ConfigurationError as exc:
         _fail(str(exc))
         return

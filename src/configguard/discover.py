@@ -12,10 +12,24 @@ from .errors import ConfigurationError
 from .settings import Settings, Target
 
 # Folders never searched when no paths are given: tool caches and vendored trees.
-PRUNED = frozenset({
-    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".configguard", ".hypothesis",
-})
+PRUNED = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".configguard",
+        ".hypothesis",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,28 @@ class Hit:
 
 
 def stamp(
-    document: Document, hit: Hit, rule: str, kind: str, severity: Severity,
+    document: Document,
+    hit: Hit,
+    rule: str,
+    kind: str,
+    severity: Severity,
     why: str | None = None,
 ) -> Finding:
     line, column = document.locate_key(hit.pointer) if hit.at_key else document.locate(hit.pointer)
     return Finding(
-        rule=rule, kind=kind, severity=severity, file=document.source.display,
-        path=hit.pointer, line=line, column=column, message=hit.message,
-        document=document.index, old=hit.old, new=hit.new, why=why, details=hit.details,
+        rule=rule,
+        kind=kind,
+        severity=severity,
+        file=document.source.display,
+        path=hit.pointer,
+        line=line,
+        column=column,
+        message=hit.message,
+        document=document.index,
+        old=hit.old,
+        new=hit.new,
+        why=why,
+        details=hit.details,
         source_line=document.source.line_text(line),
     )
 
@@ -45,17 +59,31 @@ def load_findings(loaded: Loaded, display: str) -> list[Finding]:
     out = []
     for problem in loaded.problems:
         source_line = loaded.source.line_text(problem.line) if loaded.source else None
-        out.append(Finding(
-            rule=problem.kind, kind=problem.kind, severity=Severity.ERROR, file=display,
-            path=problem.pointer, line=problem.line, column=problem.column,
-            message=problem.message, document=problem.document, source_line=source_line,
-        ))
+        out.append(
+            Finding(
+                rule=problem.kind,
+                kind=problem.kind,
+                severity=Severity.ERROR,
+                file=display,
+                path=problem.pointer,
+                line=problem.line,
+                column=problem.column,
+                message=problem.message,
+                document=problem.document,
+                source_line=source_line,
+            )
+        )
     return out
 
 
 def schema_findings(document: Document, schema: CompiledSchema) -> list[Finding]:
     return [
-        stamp(document, Hit(h.pointer, h.message, h.at_key, h.details), "schema", "schema",
-              Severity.ERROR)
+        stamp(
+            document,
+            Hit(h.pointer, h.message, h.at_key, h.details),
+            "schema",
+            "schema",
+            Severity.ERROR,
+        )
         for h in schema.hits(document.data)
     ]

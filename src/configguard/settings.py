@@ -67,7 +67,9 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 def own_schema(name: str) -> Any:
     """One of configguard's own schemas, shipped as package data."""
-    return json.loads(resources.files("configguard").joinpath("own_schemas", name).read_text("utf-8"))
+    return json.loads(
+        resources.files("configguard").joinpath("own_schemas", name).read_text("utf-8")
+    )
 
 
 def load_settings(path: Path, display: str | None = None) -> Settings:
@@ -110,11 +112,13 @@ def validate_against(
     kind = type(error.kind).__name__
     where = ".".join(str(p) for p in parts)
     if kind == "AdditionalProperties":
-        key = str(error.kind.unexpected[0])
+        key = str(getattr(error.kind, "unexpected", ["?"])[0])
         allowed = _allowed_keys(schema, list(error.schema_path))
         hint = difflib.get_close_matches(key, allowed, n=1)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else (
-            f" (known keys: {', '.join(sorted(allowed))})" if allowed else ""
+        suggestion = (
+            f" (did you mean '{hint[0]}'?)"
+            if hint
+            else (f" (known keys: {', '.join(sorted(allowed))})" if allowed else "")
         )
         line, column = document.locate_key(prefix + join([*parts, key]))
         label = f"{where}: " if where else ""

@@ -12,8 +12,12 @@ from ..locate import LineIndex, Position, PositionIndex
 Format = Literal["json", "yaml", "toml"]
 
 _SUFFIXES: dict[str, Format] = {
-    ".json": "json", ".geojson": "json", ".jsonld": "json", ".har": "json",
-    ".yaml": "yaml", ".yml": "yaml",
+    ".json": "json",
+    ".geojson": "json",
+    ".jsonld": "json",
+    ".har": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
     ".toml": "toml",
 }
 
@@ -95,9 +99,11 @@ def read_bytes(path: Path) -> bytes:
 def decode(raw: bytes) -> str:
     """UTF-8 (BOM optional), or UTF-16/32 with a BOM; UnicodeDecodeError says where it failed."""
     for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if raw.startswith(bom):
             return raw.decode(codec)
@@ -111,7 +117,8 @@ def _decode_problem(raw: bytes, exc: UnicodeDecodeError) -> Problem:
     return Problem(
         "parse-error",
         f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-        line, column,
+        line,
+        column,
     )
 
 
@@ -177,7 +184,10 @@ def _duplicate(
     return Problem(
         "no-duplicate-keys",
         f"duplicate key {key!r}{where}: consumers disagree on which copy wins",
-        line, column, pointer, index,
+        line,
+        column,
+        pointer,
+        index,
     )
 
 

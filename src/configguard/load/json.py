@@ -122,7 +122,7 @@ def scan_json(text: str) -> JsonScan:
         else:
             pointer = ""
         values[pointer] = lines.position(m.start())
-        if c == "{" or c == "[":
+        if c in "{[":
             if len(stack) >= MAX_DEPTH and scan.problem is None:
                 scan.problem = JsonProblem(
                     f"nesting deeper than {MAX_DEPTH} levels", *lines.position(m.start())
@@ -134,6 +134,7 @@ def scan_json(text: str) -> JsonScan:
                 scan.problem = JsonProblem(f"{tok} is not valid JSON", *lines.position(m.start()))
             elif len(tok) > _MAX_DIGITS and _NUMBER.fullmatch(tok) and tok.lstrip("-").isdigit():
                 scan.problem = JsonProblem(
-                    f"integer with {len(tok)} digits is too long to read", *lines.position(m.start())
+                    f"integer with {len(tok)} digits is too long to read",
+                    *lines.position(m.start()),
                 )
     return scan

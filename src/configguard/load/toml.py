@@ -15,8 +15,10 @@ from ..locate import PositionIndex, escape
 
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 _HEADER = re.compile(r"\s*(\[\[?)\s*(.+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
-                  r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=\s*""")
+_KEY = re.compile(
+    r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+    r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=\s*"""
+)
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
 
 
@@ -68,7 +70,11 @@ def scan_toml(text: str, data: Any) -> PositionIndex:
                 array_counts[tuple(parts)] = n
                 table = [*parts, str(n)]
                 # nested arrays of tables restart inside a new parent element
-                for k in [k for k in array_counts if len(k) > len(parts) and k[: len(parts)] == tuple(parts)]:
+                for k in [
+                    k
+                    for k in array_counts
+                    if len(k) > len(parts) and k[: len(parts)] == tuple(parts)
+                ]:
                     del array_counts[k]
             else:
                 table = _with_indices(parts, array_counts)
@@ -81,7 +87,7 @@ def scan_toml(text: str, data: Any) -> PositionIndex:
             pointer = "".join("/" + escape(p) for p in parts)
             index.keys.setdefault(pointer, (lineno, len(line) - len(line.lstrip()) + 1))
             index.values.setdefault(pointer, (lineno, key.end() + 1))
-            rest = line[key.end():]
+            rest = line[key.end() :]
             for quote in ('"""', "'''"):
                 if rest.startswith(quote) and rest.count(quote) == 1:
                     in_multiline = quote

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - only on installs without libyaml
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _PyParser(Reader, Scanner, Parser):  # type: ignore[misc]
+    class _PyParser(Reader, Scanner, Parser):
         def __init__(self, text: str) -> None:
             Reader.__init__(self, text)
             Scanner.__init__(self)
@@ -109,7 +110,7 @@ def _int(text: str, base: int) -> int:
         raise ValueError(f"integer with {len(text)} digits is too long to read") from exc
 
 
-_TAGGED_SCALARS = {
+_TAGGED_SCALARS: dict[str, Callable[[str], Any]] = {
     _YAML + "str": str,
     _YAML + "null": lambda v: None,
     _YAML + "bool": lambda v: _BOOL.get(v, v),
@@ -122,8 +123,17 @@ _TAGGED_SCALARS = {
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "is_map", "key", "key_mark", "merges", "pointer", "token",
-                 "weight")
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_map",
+        "key",
+        "key_mark",
+        "merges",
+        "pointer",
+        "token",
+        "weight",
+    )
 
     def __init__(self, container: Any, token: str | None, pointer: str, anchor: str | None) -> None:
         self.container = container
@@ -148,14 +158,14 @@ def _mark(event: Any) -> tuple[int, int]:
 
 def _refuse_tag(tag: str, event: Any) -> None:
     if tag.startswith(_YAML + "python/") or tag.startswith("!!python/"):
-        short = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+        short = "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
         raise YamlProblem(
             f"YAML tag {short} would construct a Python object; configguard never does",
             *_mark(event),
         )
-    if tag.startswith(_YAML) and tag[len(_YAML):] not in ("map", "seq", "omap", "set", "pairs"):
-        if tag not in _TAGGED_SCALARS:
-            raise YamlProblem(f"unknown YAML tag !!{tag[len(_YAML):]}", *_mark(event))
+    collection = tag[len(_YAML) :] in ("map", "seq", "omap", "set", "pairs")
+    if tag.startswith(_YAML) and not collection and tag not in _TAGGED_SCALARS:
+        raise YamlProblem(f"unknown YAML tag !!{tag[len(_YAML) :]}", *_mark(event))
 
 
 def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
@@ -175,11 +185,10 @@ def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
 
         line, column = LineIndex(text).position(exc.position)
         char = chr(exc.character) if isinstance(exc.character, int) else exc.character
-        raise YamlProblem(
-            f"character {char!r} is not allowed in YAML", line, column
-        ) from None
+        raise YamlProblem(f"character {char!r} is not allowed in YAML", line, column) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(str(exc).splitlines()[0] if str(exc) else "not valid YAML", 1, 1)
+        message = str(exc).splitlines()[0] if str(exc) else "not valid YAML"
+        raise YamlProblem(message, 1, 1) from None
 
 
 class _Builder:
@@ -196,7 +205,12 @@ class _Builder:
         root: list[Any] = []
         positions: PositionIndex | None = None
         doc_index = -1
-        scalar, mstart, sstart, alias = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent, ev.AliasEvent
+        scalar, mstart, sstart, alias = (
+            ev.ScalarEvent,
+            ev.MappingStartEvent,
+            ev.SequenceStartEvent,
+            ev.AliasEvent,
+        )
         while True:
             event = parser.get_event()
             cls = type(event)
@@ -220,7 +234,9 @@ class _Builder:
                     self.anchors[event.anchor] = (value, 1)
             elif cls is mstart or cls is sstart:
                 if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
-                    raise YamlProblem("a mapping key must be a scalar, not a collection", *_mark(event))
+                    raise YamlProblem(
+                        "a mapping key must be a scalar, not a collection", *_mark(event)
+                    )
                 if len(stack) >= MAX_DEPTH:
                     raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", *_mark(event))
                 if event.tag:
@@ -243,9 +259,13 @@ class _Builder:
             elif cls is alias:
                 name = event.anchor
                 if name in self.open_anchors:
-                    raise YamlProblem(f"alias *{name} refers to a node that contains it", *_mark(event))
+                    raise YamlProblem(
+                        f"alias *{name} refers to a node that contains it", *_mark(event)
+                    )
                 if name not in self.anchors:
-                    raise YamlProblem(f"alias *{name} has no anchor &{name} before it", *_mark(event))
+                    raise YamlProblem(
+                        f"alias *{name} has no anchor &{name} before it", *_mark(event)
+                    )
                 value, weight = self.anchors[name]
                 if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
                     self._key_value(stack[-1], value, event, doc_index)
@@ -286,8 +306,15 @@ class _Builder:
         pointer = top.pointer + "/" + escape(token) if need_pointer else ""
         return token, pointer
 
-    def _place(self, stack: list[_Frame], root: list[Any], value: Any, weight: int, event: Any,
-               positions: PositionIndex | None) -> None:
+    def _place(
+        self,
+        stack: list[_Frame],
+        root: list[Any],
+        value: Any,
+        weight: int,
+        event: Any,
+        positions: PositionIndex | None,
+    ) -> None:
         if positions is not None:
             positions.values[self._slot(stack, True)[1]] = _mark(event)
         self._attach(stack, root, value, weight)
@@ -338,7 +365,8 @@ class _Builder:
                 if not isinstance(source, dict):
                     raise YamlProblem(
                         "a merge key << takes a mapping or a list of mappings",
-                        mark.line + 1, mark.column + 1,
+                        mark.line + 1,
+                        mark.column + 1,
                     )
                 for k, v in source.items():
                     merged.setdefault(k, v)

@@ -19,9 +19,7 @@ def _jsonable(value: Any) -> Any:
 def as_dict(report: Report) -> dict[str, Any]:
     return {
         "version": 1,
-        "findings": [
-            {k: _jsonable(v) for k, v in f.to_dict().items()} for f in report.findings
-        ],
+        "findings": [{k: _jsonable(v) for k, v in f.to_dict().items()} for f in report.findings],
         "summary": {"files": report.files, "errors": report.errors, "warnings": report.warnings},
     }
 

@@ -1,4 +1,4 @@
-"""The human report: ``file:line:col: severity [rule] /pointer: message``, the source line, a marker.
+"""The human report: ``file:line:col: severity [rule] /pointer: message``, source line, marker.
 
 Plain text when piped or when NO_COLOR is set; rich styling only on a terminal. rich
 is imported only when colour is on, so piped runs (pre-commit, CI) stay light.
@@ -50,12 +50,18 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
     pointer = finding.path or "/"
     if finding.document is not None:
         pointer = f"document {finding.document} {pointer}"
-    lines: list[list[Segment]] = [[
-        (where, "bold"), (" ", ""),
-        (str(finding.severity), _SEVERITY_STYLE[finding.severity]), (" ", ""),
-        (f"[{finding.rule}]", "magenta"), (" ", ""),
-        (pointer + ":", "dim"), (" " + finding.message, ""),
-    ]]
+    lines: list[list[Segment]] = [
+        [
+            (where, "bold"),
+            (" ", ""),
+            (str(finding.severity), _SEVERITY_STYLE[finding.severity]),
+            (" ", ""),
+            (f"[{finding.rule}]", "magenta"),
+            (" ", ""),
+            (pointer + ":", "dim"),
+            (" " + finding.message, ""),
+        ]
+    ]
     lines.extend(_snippet(finding, options.width))
     if finding.why:
         lines.append([("      = why: ", "blue"), (finding.why, "")])
@@ -63,10 +69,12 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
         if options.verbose:
             lines.extend([("      - ", "blue"), (d, "dim")] for d in finding.details)
         else:
-            lines.append([
-                ("      + ", "blue"),
-                (f"{_plural(len(finding.details), 'more detail')} (-v shows them)", "dim"),
-            ])
+            lines.append(
+                [
+                    ("      + ", "blue"),
+                    (f"{_plural(len(finding.details), 'more detail')} (-v shows them)", "dim"),
+                ]
+            )
     return lines
 
 
@@ -77,14 +85,18 @@ def summary_line(report: Report) -> list[Segment]:
         return [(f"All {_plural(report.files, 'file')} passed.", "bold green")]
     counted = [
         _plural(report.count(sev), name)
-        for sev, name in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"),
-                          (Severity.INFO, "note"))
+        for sev, name in (
+            (Severity.ERROR, "error"),
+            (Severity.WARNING, "warning"),
+            (Severity.INFO, "note"),
+        )
         if report.count(sev)
     ]
     files_hit = len({f.file for f in report.findings})
     style = "bold red" if report.errors else "yellow"
-    return [(f"Found {', '.join(counted)} in {files_hit} of {_plural(report.files, 'file')}.",
-             style)]
+    return [
+        (f"Found {', '.join(counted)} in {files_hit} of {_plural(report.files, 'file')}.", style)
+    ]
 
 
 class TextReporter:
@@ -104,7 +116,8 @@ class TextReporter:
         from rich.console import Console
         from rich.text import Text
 
-        console = Console(file=stream, force_terminal=True, width=options.width,
-                          highlight=False, soft_wrap=True)
+        console = Console(
+            file=stream, force_terminal=True, width=options.width, highlight=False, soft_wrap=True
+        )
         for segments in lines:
             console.print(Text.assemble(*segments) if segments else "")
