@@ -104,7 +104,7 @@ def check(
     except ConfigurationError as exc:
         _fail(str(exc))
         return
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     options = ReportOptions(color=_use_color(color, stdout), verbose=verbose)
     reporter.emit(report, stdout, options)
     sys.exit(report.exit_code())
