@@ -34,8 +34,15 @@ def load_toml(text: str) -> Any:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _POSITION.search(message)
-        line, column = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
-        raise TomlProblem(_POSITION.sub("", message).strip(), line, column) from None
+        if m:
+            line, column = int(m.group(1)), int(m.group(2))
+        elif "(at end of document)" in message:
+            line = text.count("\n") + 1
+            column = len(text) - text.rfind("\n")
+        else:
+            line, column = 1, 1
+        message = _POSITION.sub("", message).replace("(at end of document)", "at end of file")
+        raise TomlProblem(message.strip(), line, column) from None
 
 
 def _parts(dotted: str) -> list[str]:

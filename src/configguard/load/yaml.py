@@ -176,7 +176,11 @@ def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or str(exc)
         if exc.context:
-            message = f"{exc.context}: {message}"
+            start = exc.context_mark
+            opened = (
+                f" (opened at line {start.line + 1}, column {start.column + 1})" if start else ""
+            )
+            message = f"{exc.context}{opened}: {message}"
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(message, line, column) from None
     except yaml.reader.ReaderError as exc:

@@ -50,6 +50,7 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
     pointer = finding.path or "/"
     if finding.document is not None:
         pointer = f"document {finding.document} {pointer}"
+    label = "" if finding.kind == "parse-error" and not finding.path else pointer
     lines: list[list[Segment]] = [
         [
             (where, "bold"),
@@ -57,8 +58,7 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
             (str(finding.severity), _SEVERITY_STYLE[finding.severity]),
             (" ", ""),
             (f"[{finding.rule}]", "magenta"),
-            (" ", ""),
-            (pointer + ":", "dim"),
+            (" " + label + ":" if label else "", "dim"),
             (" " + finding.message, ""),
         ]
     ]

@@ -1,0 +1,44 @@
+"""Regenerate the golden reports: ``python -m tests.golden.regen``. Never edit them by hand."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from configguard.cli import main
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE / "project"
+EXAMPLE = HERE.parent.parent / "examples" / "bot-features"
+
+# (golden file, folder to run in, arguments)
+CASES: list[tuple[str, Path, list[str]]] = [
+    ("project.text.txt", PROJECT, ["check", "--no-color"]),
+    ("project.verbose.txt", PROJECT, ["check", "--no-color", "-v"]),
+    ("project.json", PROJECT, ["check", "--format", "json"]),
+    ("example.text.txt", EXAMPLE, ["check", "--no-color"]),
+    ("example.json", EXAMPLE, ["check", "--format", "json"]),
+]
+
+
+def render(folder: Path, args: list[str]) -> str:
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "100"})
+    finally:
+        os.chdir(cwd)
+    return f"exit {result.exit_code}\n{result.stdout}"
+
+
+def main_() -> None:
+    for name, folder, args in CASES:
+        (HERE / name).write_text(render(folder, args), encoding="utf-8")
+        print(f"wrote {name}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main_()
