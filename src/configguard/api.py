@@ -20,12 +20,16 @@ def resolve_settings(
     schema: str | Path | None = None,
     cwd: Path | None = None,
 ) -> Settings:
-    """The run's settings: ``--schema`` alone needs no configuration file at all."""
+    """The run's settings: ``--schema`` alone needs no configuration file at all.
+
+    Relative paths given here are relative to ``cwd`` (the user's working folder).
+    """
     cwd = cwd or Path.cwd()
+    schema_path = cwd / schema if schema is not None else None
     if config is not None:
-        settings = load_settings(Path(config), str(config))
-    elif schema is not None:
-        return Settings(path=None, root=cwd, targets=(Target("schema", ("*",), (), Path(schema)),))
+        settings = load_settings(cwd / config, str(config))
+    elif schema_path is not None:
+        return Settings(path=None, root=cwd, targets=(Target("schema", ("*",), (), schema_path),))
     else:
         found = find_config(cwd.absolute())
         if found is None:
@@ -34,11 +38,11 @@ def resolve_settings(
                 "parents; write one, or pass --config PATH or --schema FILE"
             )
         settings = load_settings(found, display_path(found, cwd))
-    if schema is not None:  # --schema with --config: the schema replaces every target's
+    if schema_path is not None:  # --schema with --config: the schema replaces every target's
         settings = Settings(
             settings.path,
             settings.root,
-            (Target("schema", ("*",), (), Path(schema)),),
+            (Target("schema", ("*",), (), schema_path),),
             settings.schema_dirs,
             settings.allow_remote_refs,
         )
@@ -64,7 +68,7 @@ def check(
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, schema, here)
     registry = SchemaRegistry(
-        tuple(settings.schema_dirs) + tuple(Path(d) for d in schema_dirs),
+        tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
     )
     if schema is not None and not paths:

@@ -8,6 +8,7 @@ The scanner is pure Python and runs only for files that have findings to locate.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,15 +51,24 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"number {text} overflows a 64-bit float")
+    return value
+
+
 def load_json(text: str) -> tuple[Any, bool]:
     """(data, whether some object repeats a key); raises JsonProblem with a position."""
     hook = _Duplicates()
     try:
-        data = json.loads(text, object_pairs_hook=hook, parse_constant=_refuse_constant)
+        data = json.loads(
+            text, object_pairs_hook=hook, parse_constant=_refuse_constant, parse_float=_finite_float
+        )
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.msg, exc.lineno, exc.colno) from None
     except (ValueError, RecursionError) as exc:
-        problem = scan_json(text).problem
+        problem = scan_json(text, stop_at_problem=True).problem
         if problem is not None:
             raise problem from None
         raise JsonProblem(str(exc) or "not valid JSON", 1, 1) from None
@@ -74,7 +84,7 @@ def _key_of(token: str) -> str:
     return token[1:-1] if "\\" not in token else str(json.loads(token))
 
 
-def scan_json(text: str) -> JsonScan:
+def scan_json(text: str, stop_at_problem: bool = False) -> JsonScan:
     """Positions of every value and key, repeated keys, and the first token Python refuses.
 
     Assumes the text already parsed (or failed for a reason other than syntax), so the
@@ -87,6 +97,8 @@ def scan_json(text: str) -> JsonScan:
     stack: list[list[Any]] = []
     expect_key = False
     for m in _TOKEN.finditer(text):
+        if stop_at_problem and scan.problem is not None:
+            break
         tok = m.group()
         c = tok[0]
         if c == ",":
@@ -123,15 +135,19 @@ def scan_json(text: str) -> JsonScan:
             pointer = ""
         values[pointer] = lines.position(m.start())
         if c in "{[":
-            if len(stack) >= MAX_DEPTH and scan.problem is None:
-                scan.problem = JsonProblem(
-                    f"nesting deeper than {MAX_DEPTH} levels", *lines.position(m.start())
-                )
+            if len(stack) >= MAX_DEPTH:
+                if scan.problem is None:
+                    message = f"nesting deeper than {MAX_DEPTH} levels"
+                    scan.problem = JsonProblem(message, *lines.position(m.start()))
+                continue  # deeper pointers would only cost quadratic memory
             stack.append([pointer, c == "{", 0, set(), ""])
             expect_key = c == "{"
         elif scan.problem is None and c != '"' and tok not in ("true", "false", "null"):
             if not _NUMBER.fullmatch(tok):
                 scan.problem = JsonProblem(f"{tok} is not valid JSON", *lines.position(m.start()))
+            elif not tok.lstrip("-").isdigit() and not math.isfinite(float(tok)):
+                message = f"number {tok} overflows a 64-bit float"
+                scan.problem = JsonProblem(message, *lines.position(m.start()))
             elif len(tok) > _MAX_DIGITS and _NUMBER.fullmatch(tok) and tok.lstrip("-").isdigit():
                 scan.problem = JsonProblem(
                     f"integer with {len(tok)} digits is too long to read",
