@@ -137,12 +137,6 @@ def build(folder: Path) -> None:
         case.make(folder / case.file)
 
 
-def _limits() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
 @dataclass(frozen=True)
 class Outcome:
     code: int
@@ -155,6 +149,8 @@ class Outcome:
 # Runs the CLI, then reports the process's own peak RSS on stderr's last line.
 _WRAPPER = """
 import atexit, resource, sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 atexit.register(lambda: sys.stderr.write(
     "\\nPEAK_KIB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 sys.argv = ["configguard", *sys.argv[1:]]
@@ -167,12 +163,22 @@ def run(folder: Path, file: str, fmt: str = "text") -> Outcome:
     """configguard in a child process under the memory limit, with its peak RSS."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-c", _WRAPPER, "check", "--schema", "schema.json", file, "--format", fmt],
+        [
+            sys.executable,
+            "-c",
+            _WRAPPER,
+            str(MEMORY_LIMIT),
+            "check",
+            "--schema",
+            "schema.json",
+            file,
+            "--format",
+            fmt,
+        ],
         cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_limits,
         env={**os.environ, "NO_COLOR": "1"},
     )
     try:
@@ -195,9 +201,8 @@ def main() -> None:
         print(f"{'case':40} exit  time     peak RSS")
         for case in CASES:
             out = run(folder, case.file)
-            print(
-                f"{case.name:40} {out.code:>4}  {out.seconds:5.2f} s  {out.peak_kib / 1024:6.1f} MiB"
-            )
+            peak = out.peak_kib / 1024
+            print(f"{case.name:40} {out.code:>4}  {out.seconds:5.2f} s  {peak:6.1f} MiB")
 
 
 if __name__ == "__main__":
