@@ -82,10 +82,13 @@ class Report:
 
     findings: tuple[Finding, ...]
     files: int
+    changes: tuple[Any, ...] | None = None
+    """Per-file change summaries (``summary.FileChange``) when a baseline was given."""
 
     @staticmethod
-    def build(findings: list[Finding], files: int) -> Report:
-        return Report(tuple(sorted(set(findings), key=Finding.sort_key)), files)
+    def build(findings: list[Finding], files: int, changes: list[Any] | None = None) -> Report:
+        ordered = tuple(sorted(set(findings), key=Finding.sort_key))
+        return Report(ordered, files, tuple(changes) if changes is not None else None)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
