@@ -192,7 +192,7 @@ def counted_pairs(src: Path, only: set[str]) -> tuple[list[Pair], list[str]]:
     return pairs, skipped
 
 
-def first_line(text: str, limit: int = 160) -> str:
+def first_line(text: str, limit: int = 240) -> str:
     text = text.split("\n", 1)[0]
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

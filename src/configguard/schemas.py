@@ -72,6 +72,8 @@ class SchemaRegistry:
         self._by_uri: dict[str, Path] | None = None
         self._documents: dict[Path, Any] = {}
         self._compiled: dict[Path, CompiledSchema] = {}
+        self._missing: list[str] = []
+        """URIs refused while compiling the current schema, to explain a failure."""
 
     # -- the offline index -------------------------------------------------------------
     def _index(self) -> dict[str, Path]:
@@ -119,10 +121,26 @@ class SchemaRegistry:
             return self.document(path)
         if self.allow_remote_refs and key.startswith(("http://", "https://")):
             return _download(key)
-        raise LookupError(
-            f"$ref {uri} is not available offline: put that schema (with its $id) in a "
-            "schema_dirs folder, or allow remote references (allow_remote_refs: true)"
-        )
+        self._missing.append(key)
+        raise LookupError(_offline_message(key, ""))
+
+    def _written_as(self, uri: str) -> str:
+        """Where a schema already read refers to ``uri``: " (written "x" in y.json)" or ""."""
+        for path, document in self._documents.items():
+            stack = [document]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    ref = node.get("$ref")
+                    target = ref.split("#", 1)[0] if isinstance(ref, str) else ""
+                    if target == uri:
+                        return f" (in {path.name})"
+                    if target and uri.endswith("/" + target):
+                        return f' (written "{ref}" in {path.name})'
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+        return ""
 
     # -- compiling ---------------------------------------------------------------------
     def compiled(self, path: Path) -> CompiledSchema:
@@ -140,6 +158,7 @@ class SchemaRegistry:
         schema = self.document(path)
         if not isinstance(schema, (dict, bool)):
             raise ConfigurationError("a schema must be a JSON object or a boolean", str(path))
+        self._missing.clear()
         try:
             validator = jsonschema_rs.validator_for(
                 schema,
@@ -149,8 +168,18 @@ class SchemaRegistry:
             )
         except (jsonschema_rs.ValidationError, ValueError) as exc:
             reason = str(exc).split("\n", 1)[0]
+            if self._missing:  # jsonschema-rs wraps our LookupError; say it plainly
+                uri = self._missing[-1]
+                reason = _offline_message(uri, self._written_as(uri))
             raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
         return CompiledSchema(path, validator)
+
+
+def _offline_message(uri: str, written_as: str) -> str:
+    return (
+        f"$ref {uri}{written_as} is not available offline: put that schema (with its $id) "
+        "in a schema_dirs folder, or allow remote references (allow_remote_refs: true)"
+    )
 
 
 _DRAFT4_URIS = ("http://json-schema.org/draft-04/schema", "https://json-schema.org/draft-04/schema")

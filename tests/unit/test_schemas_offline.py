@@ -273,3 +273,25 @@ def test_draft4_rewrite_leaves_a_property_named_const_and_data_alone(tmp_path: P
     assert schema["default"] == {"const": 1}
     assert errors(registry, path, {"const": 3}) == []
     assert errors(registry, path, {"const": "x"}) == ["/const"]
+
+
+def test_a_dangling_ref_in_a_referenced_schema_names_where_it_is_written(tmp_path: Path) -> None:
+    # jsonschema-rs resolves every $ref of a retrieved document up front, even in parts
+    # the schema being compiled never uses: the error says where the bad one is.
+    write(
+        tmp_path / "lib" / "base.json",
+        {
+            "$id": "https://schemas.example.com/base.json",
+            "definitions": {"path": {"type": "string"}, "license": {"$ref": "spdx"}},
+        },
+    )
+    main = write(
+        tmp_path / "main.json",
+        {"$ref": "https://schemas.example.com/base.json#/definitions/path"},
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        SchemaRegistry((tmp_path / "lib",)).compiled(main)
+    assert caught.value.message.startswith(
+        'schema cannot be used: $ref https://schemas.example.com/spdx (written "spdx" in '
+        "base.json) is not available offline"
+    )
