@@ -47,10 +47,20 @@ How files are read
 ------------------
 Test files are ``.json``, ``.yaml``/``.yml`` and ``.toml`` and are read by configguard's
 own loaders, chosen by suffix. SchemaStore reads ``.json`` tests with ``JSON.parse``
-(strict JSON; its ``.jsonc``/JSON5 readers only apply to other suffixes) and every
-``.json`` test in the corpus is strict JSON, so configguard's strict JSON loader is the
-right reading: accepting comments would only hide a difference. YAML is read as YAML 1.2
-core schema (SchemaStore uses the ``yaml`` package, also YAML 1.2 core) and TOML 1.0.
+(strict JSON: its JSONC reader is only for ``.jsonc``, a suffix test folders may not
+use, and it has no JSON5 reader) and all 1,116 ``.json`` test files of the corpus are
+strict JSON (checked with ``json.loads``: none has a comment, a trailing comma or a
+JSON5 form), so configguard's strict JSON loader is the right reading; accepting
+comments would only hide a difference. YAML is read as YAML 1.2 core schema (SchemaStore
+uses the ``yaml`` package, also YAML 1.2 core: ``on``/``yes`` stay strings) and TOML 1.0.
+
+Where configguard reads schemas differently from jsonschema-rs's defaults
+-------------------------------------------------------------------------
+``configguard.schemas`` documents two readings that this corpus exercises: in a draft-04
+schema ``const`` is honoured (as Ajv does; ``function.json`` and ``es6importsorterrc.json``
+rely on it, 26 pairs), and ``contentMediaType``/``contentEncoding`` are annotations in
+every draft (as in Ajv and Python jsonschema; 1 pair). SchemaStore also loads the
+``uniqueItemProperties`` keyword of ajv-keywords; no schema in the corpus uses it.
 
 What agreement means
 --------------------
