@@ -61,6 +61,16 @@ def main() -> None:
     help="Download $refs that no local schema provides.",
 )
 @click.option(
+    "--base",
+    metavar="REF",
+    help="Compare with this git ref (no PATHS: only files changed since REF).",
+)
+@click.option(
+    "--base-path",
+    metavar="PATH",
+    help="Compare with this last-known-good file, or the same relative path under this folder.",
+)
+@click.option(
     "--format",
     "fmt",
     default="text",
@@ -78,6 +88,8 @@ def check(
     schema: str | None,
     schema_dirs: tuple[str, ...],
     allow_remote_refs: bool | None,
+    base: str | None,
+    base_path: str | None,
     fmt: str,
     verbose: int,
     color: bool | None,
@@ -100,6 +112,9 @@ def check(
             schema=schema,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
+            base=base,
+            base_path=base_path,
+            summarize=bool(base or base_path) and (verbose > 0 or fmt != "text"),
         )
     except ConfigurationError as exc:
         _fail(str(exc))

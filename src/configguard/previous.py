@@ -80,6 +80,7 @@ class GitBaseline(Baseline):
 class PathBaseline(Baseline):
     base: Path
     root: Path
+    cwd: Path
 
     def __post_init__(self) -> None:
         if not self.base.exists():
@@ -95,9 +96,14 @@ class PathBaseline(Baseline):
                 relative = Path(path.name)
             candidate = self.base / relative
         try:
-            return Previous(str(candidate), candidate.read_bytes())
+            raw = candidate.read_bytes()
         except OSError:
             return None  # no last-known-good copy: treated as a new file
+        try:
+            label = Path(os.path.abspath(candidate)).relative_to(os.path.abspath(self.cwd))
+        except ValueError:
+            label = candidate
+        return Previous(label.as_posix(), raw)
 
 
 def load_previous(previous: Previous, fmt: Format | None) -> Loaded:
