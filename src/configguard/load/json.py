@@ -15,6 +15,11 @@ from typing import Any
 
 from ..locate import LineIndex, PositionIndex, escape
 
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; keep working without it
+    _orjson = None  # type: ignore[assignment]
+
 MAX_DEPTH = 1000
 
 
@@ -58,8 +63,29 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def load_json(text: str) -> tuple[Any, bool]:
-    """(data, whether some object repeats a key); raises JsonProblem with a position."""
+def load_json(text: str, raw: bytes | None = None) -> tuple[Any, bool]:
+    """(data, whether some object repeats a key); raises JsonProblem with a position.
+
+    Fast path: orjson (about 2x faster than the standard library with a pairs hook; it
+    refuses NaN and overflowing numbers itself), then a sound check for repeated keys:
+    in a text without backslashes no string holds a quote, so the text has exactly two
+    quotes per string it spells, and the parsed data re-serialized has two per string it
+    kept; they differ exactly when a repeated key was dropped. Texts with escapes, and
+    any parse error, take the exact standard-library path.
+    """
+    if raw is not None and _orjson is not None and b"\\" not in raw:
+        try:
+            data = _orjson.loads(raw)
+        except _orjson.JSONDecodeError:
+            pass  # the exact path below words the problem
+        else:
+            if raw.count(b'"') == _orjson.dumps(data).count(b'"'):
+                return data, False
+            return data, True
+    return _load_exact(text)
+
+
+def _load_exact(text: str) -> tuple[Any, bool]:
     hook = _Duplicates()
     try:
         data = json.loads(
