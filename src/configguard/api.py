@@ -103,7 +103,7 @@ def check(
         findings.extend(_check_file(claimed, registry, baseline, changes))
     if baseline is not None and not paths:
         findings.extend(_deletions(baseline, settings, here, changes))
-    return Report.build(findings, len(files), changes)
+    return Report.build(findings, len(files), changes, checked=[c.display for c in files])
 
 
 def _baseline(

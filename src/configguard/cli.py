@@ -32,6 +32,21 @@ def _use_color(choice: bool | None, stream: TextIO) -> bool:
         return False
 
 
+def _width(stream: TextIO) -> int:
+    """The terminal's width; 100 columns when piped (COLUMNS wins), so logs are stable."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(int(os.environ["COLUMNS"]), 40)
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if tty:
+        return max(shutil.get_terminal_size((100, 24)).columns, 40)
+    return 100
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="configguard")
 def main() -> None:
@@ -73,10 +88,24 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     metavar="NAME",
-    help="Report format: text or json (and any plugin reporter).",
+    help="Report format: text (default), json, sarif, junit, github, markdown, or a plugin's.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="[FORMAT:]FILE",
+    help="Write the --format report to FILE (the terminal gets text), or a FORMAT report "
+    "to FILE as well (repeatable).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Text report: one line per finding, no summary; silent when all pass.",
 )
 @click.option("-v", "--verbose", count=True, help="Show every alternative of anyOf/oneOf failures.")
 @click.option(
@@ -90,7 +119,9 @@ def check(
     allow_remote_refs: bool | None,
     base: str | None,
     base_path: str | None,
-    fmt: str,
+    fmt: str | None,
+    outputs: tuple[str, ...],
+    quiet: bool,
     verbose: int,
     color: bool | None,
 ) -> None:
@@ -102,10 +133,11 @@ def check(
     """
     from . import api
     from .errors import ConfigurationError
-    from .reporters import ReportOptions, get_reporter
+    from .reporters import ReportOptions
+    from .reporters import outputs as report_outputs
 
     try:
-        reporter = get_reporter(fmt)
+        destinations = report_outputs.plan(fmt, outputs)
         report = api.check(
             paths,
             config=config,
@@ -114,14 +146,17 @@ def check(
             allow_remote_refs=allow_remote_refs,
             base=base,
             base_path=base_path,
-            summarize=bool(base or base_path) and (verbose > 0 or fmt != "text"),
+            summarize=bool(base or base_path)
+            and (verbose > 0 or any(d.format != "text" for d in destinations)),
         )
+        stdout = sys.stdout
+        options = ReportOptions(
+            color=_use_color(color, stdout), verbose=verbose, width=_width(stdout), quiet=quiet
+        )
+        report_outputs.write(report, destinations, stdout, options)
     except ConfigurationError as exc:
         _fail(str(exc))
         return
-    stdout = sys.stdout
-    options = ReportOptions(color=_use_color(color, stdout), verbose=verbose)
-    reporter.emit(report, stdout, options)
     sys.exit(report.exit_code())
 
 

@@ -162,10 +162,12 @@ class TextReporter:
     def emit(self, report: Report, stream: TextIO, options: ReportOptions) -> None:
         lines: list[list[Segment]] = change_lines(report) if options.verbose else []
         for finding in report.findings:
-            lines.extend(finding_lines(finding, options))
-        if report.findings:
-            lines.append([])
-        lines.append(summary_line(report))
+            found = finding_lines(finding, options)
+            lines.extend(found[:1] if options.quiet else found)
+        if not options.quiet:
+            if report.findings:
+                lines.append([])
+            lines.append(summary_line(report))
         if not options.color:
             for segments in lines:
                 stream.write("".join(text for text, _ in segments).rstrip() + "\n")
