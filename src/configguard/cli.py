@@ -160,6 +160,42 @@ def check(
     sys.exit(report.exit_code())
 
 
+@main.command()
+@click.argument("root", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--dry-run", is_flag=True, help="Print the proposed files; write nothing.")
+def init(root: str, dry_run: bool) -> None:
+    """Propose a configguard.yaml and starter rules from the config files in ROOT.
+
+    Targets group JSON/YAML/TOML files by folder and shape; limits are today's sizes with
+    headroom, each with a comment saying where it came from. Never overwrites a file.
+    """
+    from pathlib import Path
+
+    from . import init as init_
+    from .errors import ConfigurationError
+
+    try:
+        plan = init_.propose(Path(root))
+        if dry_run:
+            for path, content in plan.files.items():
+                click.echo(f"# ---- {os.path.relpath(path)} ----")
+                click.echo(content)
+            return
+        written = init_.write(plan)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    claimed = sum(len(t.files) for t in plan.targets)
+    click.echo(
+        f"Wrote {os.path.relpath(written[0])}: {len(plan.targets)} targets, {claimed} files."
+    )
+    for path in written[1:]:
+        click.echo(f"Wrote {os.path.relpath(path)}.")
+    for rel, reason in plan.skipped:
+        click.echo(f"Left out {rel}: {reason}")
+    click.echo("Review them, then run: configguard check")
+
+
 def run() -> None:
     """Entry point: no traceback reaches the user unless CONFIGGUARD_DEBUG is set."""
     try:
