@@ -113,9 +113,9 @@ def _message(finding: Finding, verbose: int) -> str:
 
 
 def render(report: Report, options: ReportOptions) -> str:
-    out = [headline(report), ""]
     if not report.findings:
-        return "\n".join(out)
+        return headline(report)
+    out = [headline(report), ""]
     out += ["| Severity | File | Line | Rule | Path | Message |", "|---|---|---:|---|---|---|"]
     shown = report.findings[:MAX_ROWS]
     for f in shown:
