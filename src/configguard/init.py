@@ -42,7 +42,9 @@ MAX_ITEM_RULES = 20
 MAX_DEPTH = 8
 """Arrays nested deeper than this are not given rules."""
 BYTES_HEADROOM = 2
-"""max-bytes limit = BYTES_HEADROOM x the largest file today."""
+"""max-bytes limit = BYTES_HEADROOM x the largest file today..."""
+MIN_BYTES = 64 * 1024
+"""...but never below 64 KiB: a small hand-edited file may grow by a few lines."""
 ID_KEYS = ("id", "uuid", "key", "name", "slug")
 """Keys that usually identify an entry, in order of preference, for ``unique`` rules."""
 SIMILAR_SHAPE = 0.5
@@ -130,7 +132,7 @@ def scan(root: Path) -> tuple[list[Scanned], list[str], list[tuple[str, str]]]:
         loaded = load(path, rel)
         if loaded.problems:
             problem = loaded.problems[0]
-            where = f":{problem.line}" if problem.line else ""
+            where = f" at line {problem.line}" if problem.line else ""
             verb = "repeats a key" if problem.kind == "no-duplicate-keys" else "does not parse"
             skipped.append((rel, f"{verb}{where}: {problem.message}"))
             continue
@@ -198,12 +200,15 @@ def group(files: list[Scanned], all_on_disk: list[str]) -> list[ProposedTarget]:
             else:
                 groups.append([scanned])
         clusters.extend((folder, g) for g in groups)
+    # per folder, the largest group first: it is named after the folder, the others after
+    # their first file
+    clusters.sort(key=lambda c: (c[0], -len(c[1]), c[1][0].rel))
 
     names: set[str] = set()
     targets: list[ProposedTarget] = []
-    for folder, members in clusters:
-        siblings = sum(1 for f, _ in clusters if f == folder)
-        if folder and siblings == 1:
+    for index, (folder, members) in enumerate(clusters):
+        first_in_folder = index == 0 or clusters[index - 1][0] != folder
+        if folder and first_in_folder:
             base = _slug(folder.replace("/", "-"))
         else:
             stem = members[0].rel.rsplit("/", 1)[-1].split(".")[0]
@@ -418,17 +423,20 @@ def propose_rules(target: ProposedTarget) -> None:
     largest_file = max(target.files, key=lambda f: f.size)
     if largest_file.size > 0:
         limit = BYTES_HEADROOM * largest_file.size
+        how = f"limit {BYTES_HEADROOM} x that = {limit:,}"
+        why = f"starter limit: {BYTES_HEADROOM} x the largest file seen by init"
+        if limit < MIN_BYTES:
+            limit = MIN_BYTES
+            how = f"limit {MIN_BYTES:,}, the floor init uses for small files"
+            why = f"starter limit: the {MIN_BYTES:,}-byte floor init uses for small files"
         target.rules.append(
             _rule(
-                [
-                    f"largest file now: {largest_file.size:,} bytes ({largest_file.rel}); "
-                    f"limit {BYTES_HEADROOM} x that = {limit:,}"
-                ],
+                [f"largest file now: {largest_file.size:,} bytes ({largest_file.rel}); {how}"],
                 [
                     ("id", rule_id("", "max-bytes")),
                     ("kind", "max-bytes"),
                     ("max", limit),
-                    ("why", f"starter limit: {BYTES_HEADROOM} x the largest file seen by init"),
+                    ("why", why),
                 ],
             )
         )
@@ -443,9 +451,11 @@ def propose_rules(target: ProposedTarget) -> None:
         if entry.largest * HEADROOM >= MIN_LIMIT:
             limit = entry.largest * HEADROOM
             how = f"limit {HEADROOM} x {entry.largest} = {limit}"
+            why = f"starter limit: {HEADROOM} x the {entry.largest} items seen by init"
         else:
             limit = MIN_LIMIT
             how = f"limit {MIN_LIMIT}, the floor init uses for short lists"
+            why = f"starter limit: the floor of {MIN_LIMIT} for short lists ({entry.largest} seen)"
         seen = f"{len(entry.instances)} lists" if len(entry.instances) > 1 else "1 list"
         fields: list[tuple[str, Any]] = [
             ("id", rule_id(entry.pointer, "max-items")),
@@ -455,7 +465,7 @@ def propose_rules(target: ProposedTarget) -> None:
             fields.append(("path", entry.pointer))
         fields += [
             ("max", limit),
-            ("why", f"starter limit: {HEADROOM} x the {entry.largest} items seen by init"),
+            ("why", why),
         ]
         target.rules.append(
             _rule(
@@ -481,7 +491,10 @@ def propose_rules(target: ProposedTarget) -> None:
                 ("why", f"entries are identified by {key!r}; a repeated entry is a mistake"),
             ]
             target.rules.append(
-                _rule([f"{where}: every entry has a {key!r} and none repeats today"], fields)
+                _rule(
+                    [f"{where}: every entry has the key {key!r} and no value of it repeats today"],
+                    fields,
+                )
             )
     growing = [e for e in arrays if e.largest >= GROWTH_MIN_ITEMS][:GROWTH_TOP]
     for entry in growing:
