@@ -15,6 +15,7 @@ from pathlib import Path
 
 from configguard.findings import Finding, Report, Severity
 from configguard.reporters import ReportOptions, get_reporter
+from configguard.summary import FileChange, ListChange
 
 HERE = Path(__file__).resolve().parent / "reporters"
 
@@ -117,6 +118,33 @@ SAMPLE = Report.build(
 )
 CLEAN = Report.build([], files=2, checked=["a.json", "b.yaml"])
 
+# What a run with a baseline adds: per-file summaries of what the change does.
+CHANGES = [
+    FileChange(
+        "bot/features/features.json",
+        "modified",
+        "bot/features/features.json",
+        5730,
+        22608,
+        (
+            ListChange("/features", 61, 244, ("name",), 0, 0, 0, 183),
+            ListChange("/owners", 2, 2, None, 0, 0, 0, 0),
+        ),
+    ),
+    FileChange("deploy/new.yaml", "added", None, None, 120, ()),
+    FileChange(
+        "deploy/web.yaml",
+        "renamed",
+        "deploy/old-web.yaml",
+        300,
+        280,
+        (ListChange("/routes", 4, 3, ("id",), 0, 1, 1, 0),),
+    ),
+    FileChange("deploy/same.yaml", "unchanged", "deploy/same.yaml", 10, 10, ()),
+]
+WITH_CHANGES = Report.build(FINDINGS, files=5, changes=CHANGES, checked=SAMPLE.checked)
+CLEAN_CHANGES = Report.build([], files=1, changes=CHANGES[1:2], checked=["deploy/new.yaml"])
+
 # (golden file, reporter, report, options)
 CASES: list[tuple[str, str, Report, ReportOptions]] = [
     (f"{kind}.{fmt}", fmt, report, ReportOptions(color=False, verbose=0, width=80))
@@ -126,6 +154,8 @@ CASES: list[tuple[str, str, Report, ReportOptions]] = [
 CASES += [
     ("sample-quiet.text", "text", SAMPLE, ReportOptions(color=False, width=80, quiet=True)),
     ("sample-verbose.markdown", "markdown", SAMPLE, ReportOptions(color=False, verbose=1)),
+    ("changes.markdown", "markdown", WITH_CHANGES, ReportOptions(color=False)),
+    ("clean-changes.markdown", "markdown", CLEAN_CHANGES, ReportOptions(color=False)),
 ]
 
 

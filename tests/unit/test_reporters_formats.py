@@ -248,3 +248,15 @@ def test_outputs_plan() -> None:
         plan(None, ["report.out"])
     with pytest.raises(ConfigurationError, match="unknown format 'tap'"):
         plan("tap", [])
+
+
+def test_markdown_shows_what_the_change_does() -> None:
+    from tests.golden.reporters_sample import WITH_CHANGES
+
+    text = emit("markdown", WITH_CHANGES)
+    section = text.split("### What the change does", 1)[1]
+    assert "`/features`: 61 → 244 (183 duplicated)" in section
+    assert "5,730 → 22,608, +16,878 (+295%)" in section
+    assert "renamed from `deploy/old-web.yaml`" in section
+    assert "deploy/same.yaml" not in section  # unchanged files are not listed
+    assert "`/owners`" not in section  # nor unchanged lists

@@ -1,7 +1,9 @@
 """A Markdown summary for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
 
-A headline with the counts, the findings as one table, and for change checks
-(findings with before/after figures) a second table with the figures and the change.
+A headline with the counts, the findings as one table, for change checks (findings
+with before/after figures) a second table with the figures and the change, and when a
+baseline was given, what the change does to each file (bytes, list sizes, entries
+added, removed, changed, duplicated).
 Cells are escaped so that a message cannot break the table or inject HTML, and the
 table stops at ``MAX_ROWS`` rows: a GitHub comment holds at most 65,536 characters.
 """
@@ -112,9 +114,60 @@ def _message(finding: Finding, verbose: int) -> str:
     return text
 
 
+def _list_change(change_: Any) -> str:
+    text = f"{code(change_.pointer or '/')}: {_figure(change_.old)} → {_figure(change_.new)}"
+    parts = [
+        f"{n} {label}"
+        for n, label in (
+            (change_.added, "added"),
+            (change_.removed, "removed"),
+            (change_.changed, "changed"),
+            (change_.duplicates, "duplicated"),
+        )
+        if n
+    ]
+    return text + (f" ({', '.join(parts)})" if parts else "")
+
+
+def _changes_table(changes: tuple[Any, ...]) -> list[str]:
+    """Per-file change summaries (``summary.FileChange``): what the change does to the data."""
+    rows = []
+    for file_change in changes:
+        if file_change.status == "unchanged":
+            continue
+        lists = [
+            _list_change(c)
+            for c in file_change.lists
+            if c.old != c.new or c.added or c.removed or c.changed or c.duplicates
+        ]
+        size = ""
+        if file_change.old_bytes is not None or file_change.new_bytes is not None:
+            size = f"{_figure(file_change.old_bytes)} → {_figure(file_change.new_bytes)}"
+            moved = change(file_change.old_bytes, file_change.new_bytes)
+            size += f", {moved}" if moved else ""
+        status = file_change.status
+        if file_change.previous and file_change.previous != file_change.file:
+            status += f" from {code(file_change.previous)}"
+        where = code(file_change.file)
+        if file_change.document is not None:
+            where += f" (document {file_change.document})"
+        rows.append(f"| {where} | {status} | {size} | {'<br>'.join(lists)} |")
+    if not rows:
+        return []
+    return [
+        "",
+        "### What the change does",
+        "",
+        "| File | Change | Bytes | Lists |",
+        "|---|---|---:|---|",
+        *rows[:MAX_ROWS],
+    ]
+
+
 def render(report: Report, options: ReportOptions) -> str:
+    changes_table = _changes_table(report.changes) if report.changes else []
     if not report.findings:
-        return headline(report)
+        return "\n".join([headline(report), *changes_table])
     out = [headline(report), ""]
     out += ["| Severity | File | Line | Rule | Path | Message |", "|---|---|---:|---|---|---|"]
     shown = report.findings[:MAX_ROWS]
@@ -145,6 +198,7 @@ def render(report: Report, options: ReportOptions) -> str:
                 f"{cell(_figure(f.old))} | {cell(_figure(f.new))} | "
                 f"{change(f.old, f.new)} |"
             )
+    out += changes_table
     return "\n".join(out)
 
 
