@@ -24,7 +24,6 @@ from .json import _jsonable
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://github.com/configguard/configguard"
 FINGERPRINT = "configguardFinding/v1"
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -86,11 +85,17 @@ def fingerprint(finding: Finding) -> str:
 
 def _rule_descriptor(rule: str, kind: str, why: str | None) -> dict[str, Any]:
     short = describe_kind(kind)
-    help_text = f"{short} Kind: {kind}."
-    if why:
-        help_text += f" Why: {why}"
-    help_text += f" See `configguard explain {rule}`." if kind not in _BUILTIN_IDS else ""
-    descriptor: dict[str, Any] = {
+    help_text = " ".join(
+        part
+        for part in (
+            short,
+            f"Kind: {kind}.",
+            f"Why: {why}" if why else "",
+            f"See `configguard explain {rule}`." if rule not in _BUILTIN_IDS else "",
+        )
+        if part
+    )
+    return {
         "id": rule,
         "name": kind,
         "shortDescription": {"text": short},
@@ -98,7 +103,6 @@ def _rule_descriptor(rule: str, kind: str, why: str | None) -> dict[str, Any]:
         "help": {"text": help_text, "markdown": _help_markdown(rule, kind, short, why)},
         "properties": {"kind": kind},
     }
-    return descriptor
 
 
 # Findings whose rule id is their kind: there is no rules-file entry to explain.
@@ -109,7 +113,7 @@ def _help_markdown(rule: str, kind: str, short: str, why: str | None) -> str:
     lines = [f"**{short}**", "", f"Kind: `{kind}`"]
     if why:
         lines += ["", f"Why: {why}"]
-    if kind not in _BUILTIN_IDS:
+    if rule not in _BUILTIN_IDS:
         lines += ["", f"Run `configguard explain {rule}` for the rule's limits and examples."]
     return "\n".join(lines)
 
@@ -180,7 +184,6 @@ def as_sarif(report: Report) -> dict[str, Any]:
                         "name": "configguard",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
                         "rules": rules,
                     }
                 },
