@@ -35,6 +35,7 @@ KIND_DESCRIPTIONS = {
     "parse-error": "The file must parse as JSON, YAML or TOML.",
     "no-duplicate-keys": "A mapping must not repeat a key (parsers keep one of them silently).",
     "consumer-crash": "The program that reads the file must accept it or refuse it cleanly.",
+    "file-deleted": "A file that a target claims was deleted since the base.",
     "max-bytes": "The file must not be larger than a limit.",
     "max-items": "An array must not have more items than a limit.",
     "min-items": "An array must not have fewer items than a limit.",
@@ -106,7 +107,9 @@ def _rule_descriptor(rule: str, kind: str, why: str | None) -> dict[str, Any]:
 
 
 # Findings whose rule id is their kind: there is no rules-file entry to explain.
-_BUILTIN_IDS = frozenset({"schema", "parse-error", "no-duplicate-keys", "consumer-crash"})
+_BUILTIN_IDS = frozenset(
+    {"schema", "parse-error", "no-duplicate-keys", "consumer-crash", "file-deleted"}
+)
 
 
 def _help_markdown(rule: str, kind: str, short: str, why: str | None) -> str:
