@@ -175,3 +175,53 @@ def test_base_step(tmp_path: Path, inputs: dict[str, str], expected: str) -> Non
     result = run_script("action-base.sh", root, env)
     assert result.returncode == 0, result.stderr
     assert Path(env["GITHUB_OUTPUT"]).read_text() == f"base={expected.format(sha=sha)}\n"
+
+
+@pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("bash") is None, reason="git and bash are needed"
+)
+def test_pull_request_run_compares_with_the_base_commit(tmp_path: Path) -> None:
+    """Both steps as on a pull request: only changed files, and what the change does."""
+    root = tmp_path / "repo"
+    (root / "conf").mkdir(parents=True)
+    git_env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@b",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@b",
+    }
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=root, check=True, env=git_env, capture_output=True, text=True
+        ).stdout.strip()
+
+    (root / "configguard.yaml").write_text('version: 1\ntargets:\n  app:\n    files: ["conf/*"]\n')
+    (root / "conf/flags.json").write_text('{"flags": [{"key": "a"}, {"key": "b"}]}\n')
+    (root / "conf/other.yaml").write_text("a: 1\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    (root / "conf/flags.json").write_text(
+        '{"flags": [{"key": "a"}, {"key": "b"}, {"key": "b"}, {"key": "c"}],\n "x": 1, "x": 2}\n'
+    )
+    git("commit", "-q", "-am", "proposed")
+
+    env = runner_env(tmp_path, PR_BASE_SHA=base)
+    assert run_script("action-base.sh", root, env).returncode == 0
+    assert Path(env["GITHUB_OUTPUT"]).read_text() == f"base={base}\n"
+    env["CONFIGGUARD_BASE"] = base
+    result = run_script("action-check.sh", root, env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert annotations == [
+        "::error file=conf/flags.json,line=2,col=10,title=configguard [no-duplicate-keys]::"
+        "/x: duplicate key 'x' (first at line 2, column 2): consumers disagree on which copy wins"
+    ]
+    assert result.stdout.splitlines()[-1] == "configguard: Found 1 error in 1 of 1 file."
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "### What the change does" in summary
+    assert "| `conf/flags.json` | modified |" in summary
+    assert "`/flags`: 2 → 4 (1 added, 1 duplicated)" in summary

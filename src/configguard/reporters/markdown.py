@@ -146,7 +146,7 @@ def _changes_table(changes: tuple[Any, ...]) -> list[str]:
             moved = change(file_change.old_bytes, file_change.new_bytes)
             size += f", {moved}" if moved else ""
         status = file_change.status
-        if file_change.previous and file_change.previous != file_change.file:
+        if file_change.status == "renamed" and file_change.previous:
             status += f" from {code(file_change.previous)}"
         where = code(file_change.file)
         if file_change.document is not None:
