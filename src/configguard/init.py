@@ -170,6 +170,11 @@ def _family(fmt: Format) -> str:
     return {"json": "JSON", "yaml": "YAML", "toml": "TOML"}[fmt]
 
 
+def _file_stem(rel: str) -> str:
+    """``a/.pre-commit-hooks.yaml`` -> ``pre-commit-hooks``; ``b/app.prod.json`` -> ``app``."""
+    return rel.rsplit("/", 1)[-1].lstrip(".").split(".")[0].lower()
+
+
 def _glob_escape(text: str) -> str:
     return re.sub(r"([\\*?\[\]!#])", r"\\\1", text)
 
@@ -211,7 +216,7 @@ def group(files: list[Scanned], all_on_disk: list[str]) -> list[ProposedTarget]:
         if folder and first_in_folder:
             base = _slug(folder.replace("/", "-"))
         else:
-            stem = members[0].rel.rsplit("/", 1)[-1].split(".")[0]
+            stem = _file_stem(members[0].rel)
             base = _slug(f"{folder.replace('/', '-')}-{stem}" if folder else stem)
         name, n = base, 2
         while name in names:
@@ -264,17 +269,29 @@ def _schema_stem(rel: str) -> str:
     return name
 
 
+def _tokens(text: str) -> set[str]:
+    """Words of a name, singular: ``bot-features`` -> {bot, feature}."""
+    words = re.split(r"[^a-z0-9]+", text.lower())
+    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if len(w) >= 3}
+
+
 def _schema_candidates(target: ProposedTarget, schemas: list[str]) -> list[str]:
-    """Schemas whose name matches the target's name, folder or file names, best first."""
-    words = {target.name.lower(), *target.folder.lower().split("/")}
-    words |= {m.rel.rsplit("/", 1)[-1].split(".")[0].lower() for m in target.files}
-    words.discard("")
+    """Schemas named like the target, its folder or its files, best first.
+
+    An exact name match ranks first, then a shared word (``bot-features.schema.json``
+    for the folder ``features``); a word inside another (``conf`` in ``configguard``)
+    is no match.
+    """
+    names = {target.name.lower(), *target.folder.lower().split("/")}
+    names |= {_file_stem(m.rel) for m in target.files}
+    names.discard("")
+    words = set().union(*(_tokens(n) for n in names))
     scored = []
     for schema in schemas:
         stem = _schema_stem(schema)
-        if stem in words:
+        if stem in names:
             scored.append((0, schema))
-        elif any(w in stem or stem in w for w in words if len(w) >= 3):
+        elif _tokens(stem) & words:
             scored.append((1, schema))
     return [s for _, s in sorted(scored)]
 
