@@ -90,7 +90,8 @@ def main() -> None:
     "fmt",
     default=None,
     metavar="NAME",
-    help="Report format: text (default), json, sarif, junit, github, markdown, or a plugin's.",
+    help="Report format: text (default), json, sarif, junit, github, gitlab, markdown, "
+    "or a plugin's.",
 )
 @click.option(
     "-o",

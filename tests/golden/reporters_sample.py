@@ -149,7 +149,7 @@ CLEAN_CHANGES = Report.build([], files=1, changes=CHANGES[1:2], checked=["deploy
 CASES: list[tuple[str, str, Report, ReportOptions]] = [
     (f"{kind}.{fmt}", fmt, report, ReportOptions(color=False, verbose=0, width=80))
     for kind, report in (("sample", SAMPLE), ("clean", CLEAN))
-    for fmt in ("text", "json", "sarif", "junit", "github", "markdown")
+    for fmt in ("text", "json", "sarif", "junit", "github", "markdown", "gitlab")
 ]
 CASES += [
     ("sample-quiet.text", "text", SAMPLE, ReportOptions(color=False, width=80, quiet=True)),

@@ -210,7 +210,7 @@ def test_every_builtin_reporter_is_registered_by_entry_point() -> None:
     from importlib.metadata import entry_points
 
     names = {ep.name for ep in entry_points(group="configguard.reporters")}
-    assert {"text", "json", "sarif", "junit", "github", "markdown"} <= names
+    assert {"text", "json", "sarif", "junit", "github", "markdown", "gitlab"} <= names
     assert {"sarif", "junit", "github", "markdown"} <= set(available())
 
 
@@ -260,3 +260,18 @@ def test_markdown_shows_what_the_change_does() -> None:
     assert "renamed from `deploy/old-web.yaml`" in section
     assert "deploy/same.yaml" not in section  # unchanged files are not listed
     assert "`/owners`" not in section  # nor unchanged lists
+
+
+def test_gitlab_code_quality() -> None:
+    entries = json.loads(emit("gitlab"))
+    assert len(entries) == len(SAMPLE.findings)
+    assert {e["severity"] for e in entries} == {"major", "minor", "info"}
+    assert len({e["fingerprint"] for e in entries}) == len(entries)
+    for entry in entries:
+        assert set(entry) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert entry["location"]["lines"]["begin"] >= 1
+    first = next(e for e in entries if e["check_name"] == "bot-features.max-count")
+    assert first["location"] == {"path": "bot/features/features.json", "lines": {"begin": 4}}
+    assert (
+        first["description"] == "[bot-features.max-count] /features: 244 items, at most 200 allowed"
+    )

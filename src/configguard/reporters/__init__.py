@@ -20,6 +20,7 @@ BUILTIN = {
     "junit": "configguard.reporters.junit:JunitReporter",
     "github": "configguard.reporters.github:GithubReporter",
     "markdown": "configguard.reporters.markdown:MarkdownReporter",
+    "gitlab": "configguard.reporters.gitlab:GitlabReporter",
 }
 
 
