@@ -66,7 +66,7 @@ def test_github_annotations_on_stdout_and_markdown_to_a_file(bad_project: Projec
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--format", "tap"], "unknown format 'tap' (choose from github, json, junit"),
+        (["--format", "tap"], "unknown format 'tap' (choose from github, gitlab, json, junit"),
         (["-o", "report.out"], "cannot tell the format from the name"),
     ],
 )
