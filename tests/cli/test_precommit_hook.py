@@ -44,6 +44,18 @@ def test_hook_definitions() -> None:
     assert fuzz["pass_filenames"] is False
 
 
+@pytest.mark.skipif(not PRE_COMMIT.exists(), reason="pre-commit is not installed in this venv")
+def test_pre_commit_accepts_the_manifest() -> None:
+    result = subprocess.run(
+        [str(PRE_COMMIT), "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def git(root: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", *args], cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False
