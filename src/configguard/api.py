@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,11 +12,15 @@ from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
+from .kinds import Rule
 from .load import Format, Loaded, load
 from .previous import Baseline, GitBaseline, PathBaseline, load_previous
+from .rules import RuleBook, loader_severity, rule_findings, size_findings
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
 from .summary import FileChange, Status, compare_lists
+from .suppress import apply_config, apply_inline
+from .suppress import select as filter_findings
 
 
 def resolve_settings(
@@ -48,6 +53,7 @@ def resolve_settings(
             (Target("schema", ("*",), (), schema_path),),
             settings.schema_dirs,
             settings.allow_remote_refs,
+            settings.ignores,
         )
     return settings
 
@@ -63,6 +69,9 @@ def check(
     base_path: str | Path | None = None,
     summarize: bool = False,
     cwd: str | Path | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    today: datetime.date | None = None,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -71,7 +80,9 @@ def check(
     ``check-jsonschema --schemafile``). ``base``: a git ref to compare with (with no
     ``paths``, only files changed since it are checked); ``base_path``: a last-known-good
     file or folder to compare with. ``summarize``: add per-file change summaries to the
-    report. Raises ConfigurationError when configguard cannot do its job (exit 2 on the
+    report. ``select``/``ignore``: keep only / drop findings whose rule id or kind
+    matches (``*`` wildcards); ``today`` decides which ``ignore: until:`` dates have
+    passed. Raises ConfigurationError when configguard cannot do its job (exit 2 on the
     command line).
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
@@ -84,6 +95,8 @@ def check(
         raise ConfigurationError(
             "--schema needs the files to check: configguard check --schema SCHEMA FILE..."
         )
+    book = RuleBook()  # every rules file is read and validated first: a bad one is exit 2
+    rules = {t.name: book.rules(t.rules, lambda p: display_path(p, here)) for t in settings.targets}
     baseline = _baseline(base, base_path, here, settings)
     given = [here / p if not os.path.isabs(p) else Path(p) for p in paths]
     if not given and baseline is not None:
@@ -100,9 +113,19 @@ def check(
     findings: list[Finding] = []
     changes: list[FileChange] | None = [] if summarize and baseline is not None else None
     for claimed in files:
-        findings.extend(_check_file(claimed, registry, baseline, changes))
+        findings.extend(_check_file(claimed, registry, baseline, changes, rules))
     if baseline is not None and not paths:
         findings.extend(_deletions(baseline, settings, here, changes))
+    if settings.ignores and settings.path is not None:
+        root = settings.root
+        findings = apply_config(
+            findings,
+            settings.ignores,
+            display_path(settings.path, here),
+            lambda f: display_path(here / f.file, root),
+            today,
+        )
+    findings = filter_findings(findings, tuple(select), tuple(ignore))
     return Report.build(findings, len(files), changes, checked=[c.display for c in files])
 
 
@@ -155,11 +178,23 @@ def _check_file(
     registry: SchemaRegistry,
     baseline: Baseline | None = None,
     changes: list[FileChange] | None = None,
+    rules: dict[str, tuple[Rule, ...]] | None = None,
 ) -> list[Finding]:
     formats = {t.format for t in claimed.targets}
     fmt = formats.pop() if len(formats) == 1 else None
+    file_rules = [r for t in claimed.targets for r in (rules or {}).get(t.name, ())]
+    findings: list[Finding] = []
+    if file_rules:  # max-bytes: judged on the size alone, so a huge file is never read
+        try:
+            size: int | None = claimed.path.stat().st_size
+        except OSError:
+            size = None
+        if size is not None:
+            findings = size_findings(size, claimed.display, file_rules)
+            if any(f.severity == Severity.ERROR for f in findings):
+                return findings
     loaded = load(claimed.path, claimed.display, fmt)
-    findings = load_findings(loaded, claimed.display)
+    findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):
         return findings
     previous = _previous_documents(claimed, baseline, fmt)
@@ -171,7 +206,10 @@ def _check_file(
         compiled = registry.compiled(target.schema)
         for document in loaded.documents:
             findings.extend(schema_findings(document, compiled))
-    return findings
+    for i, document in enumerate(loaded.documents if file_rules else ()):
+        old = previous.documents[i] if previous and i < len(previous.documents) else None
+        findings.extend(rule_findings(document, file_rules, old))
+    return apply_inline(findings, loaded.source.text if loaded.source else None)
 
 
 def _previous_documents(
@@ -221,3 +259,18 @@ def _summaries(
 
 def _repo_relative(claimed: Claimed, baseline: GitBaseline) -> str:
     return Path(os.path.abspath(claimed.path)).relative_to(baseline.root).as_posix()
+
+
+def explain(name: str, *, config: str | Path | None = None, cwd: str | Path | None = None) -> str:
+    """The text of ``configguard explain NAME``: a rule of the project (when a configuration
+    is found) with its kind's documentation, or a kind's documentation."""
+    from .rules import explain as explain_rule
+
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    book: RuleBook | None = None
+    if config is not None or find_config(here.absolute()) is not None:
+        settings = resolve_settings(config, None, here)
+        book = RuleBook()
+        for target in settings.targets:
+            book.rules(target.rules, lambda p: display_path(p, here))
+    return explain_rule(name, book)

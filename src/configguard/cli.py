@@ -112,6 +112,28 @@ def main() -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default="error",
+    show_default=True,
+    type=click.Choice(["error", "warning", "info"], case_sensitive=False),
+    help="Exit 1 when a finding at least this severe remains.",
+)
+@click.option(
+    "--select",
+    "select",
+    metavar="IDS",
+    multiple=True,
+    help="Report only these rule ids or kinds (comma-separated, * wildcards).",
+)
+@click.option(
+    "--ignore",
+    "ignore",
+    metavar="IDS",
+    multiple=True,
+    help="Do not report these rule ids or kinds (comma-separated, * wildcards).",
+)
 def check(
     paths: tuple[str, ...],
     config: str | None,
@@ -125,8 +147,11 @@ def check(
     quiet: bool,
     verbose: int,
     color: bool | None,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
 ) -> None:
-    """Check config files against their schemas.
+    """Check config files against their schemas and rules.
 
     With no PATHS, every file that a target of configguard.yaml claims is checked; with
     PATHS (as pre-commit passes them) only those, skipping files no target claims.
@@ -134,8 +159,10 @@ def check(
     """
     from . import api
     from .errors import ConfigurationError
+    from .findings import Severity
     from .reporters import ReportOptions
     from .reporters import outputs as report_outputs
+    from .suppress import split_patterns
 
     try:
         destinations = report_outputs.plan(fmt, outputs)
@@ -149,6 +176,8 @@ def check(
             base_path=base_path,
             summarize=bool(base or base_path)
             and (verbose > 0 or any(d.format != "text" for d in destinations)),
+            select=split_patterns(select),
+            ignore=split_patterns(ignore),
         )
         stdout = sys.stdout
         options = ReportOptions(
@@ -158,7 +187,37 @@ def check(
     except ConfigurationError as exc:
         _fail(str(exc))
         return
-    sys.exit(report.exit_code())
+    sys.exit(report.exit_code(Severity.parse(fail_on)))
+
+
+@main.command("rules")
+def rules_command() -> None:
+    """List every rule kind (built-in and plugin) with its arguments."""
+    from .errors import ConfigurationError
+    from .rules import kinds_table
+
+    try:
+        text = kinds_table()
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    click.echo(text)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
+def explain(name: str, config: str | None) -> None:
+    """Explain a rule of the project (kind, arguments, why, examples) or a rule kind."""
+    from . import api
+    from .errors import ConfigurationError
+
+    try:
+        text = api.explain(name, config=config)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    click.echo(text)
 
 
 @main.command()

@@ -7,6 +7,7 @@ naming the file, line and key, with a suggestion for a misspelt key.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
 from .locate import join
+from .suppress import Ignore, parse_ignores
 
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
 
@@ -29,6 +31,7 @@ class Target:
     exclude: tuple[str, ...] = ()
     schema: Path | None = None
     format: Format | None = None
+    rules: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Settings:
     targets: tuple[Target, ...] = ()
     schema_dirs: tuple[Path, ...] = ()
     allow_remote_refs: bool = False
+    ignores: tuple[Ignore, ...] = ()
+    """The ``ignore:`` list (suppressions by rule and file glob)."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -91,7 +96,11 @@ def load_settings(path: Path, display: str | None = None) -> Settings:
     if data is None:
         data = {}
     validate_against(own_schema("configguard.schema.json"), data, document, display, prefix)
-    return _typed(data, path)
+    settings = _typed(data, path)
+    if data.get("ignore"):
+        ignores = parse_ignores(data["ignore"], document, display, prefix)
+        settings = dataclasses.replace(settings, ignores=ignores)
+    return settings
 
 
 def validate_against(
@@ -156,6 +165,10 @@ def _resolve_local(schema: Any, ref: str) -> Any:
     return node
 
 
+def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _typed(data: dict[str, Any], path: Path) -> Settings:
     base = path.parent
     targets = tuple(
@@ -165,6 +178,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
             exclude=tuple(spec.get("exclude", ())),
             schema=(base / spec["schema"]) if spec.get("schema") else None,
             format=spec.get("format"),
+            rules=tuple(base / r for r in _as_list(spec.get("rules", ()))),
         )
         for name, spec in data.get("targets", {}).items()
     )

@@ -1,0 +1,42 @@
+"""Shared shape of the counting kinds (max-items, min-items, max-properties)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from . import Kind, Rule, parse_path, select
+
+if TYPE_CHECKING:
+    from ..engine import Hit
+    from ..load import Document
+
+LIMIT = {"type": "integer", "minimum": 0}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+class Counted(Kind):
+    """Counts the containers at ``path`` and compares with one bound."""
+
+    container: ClassVar[type] = list
+    noun: ClassVar[str] = "item"
+    bound: ClassVar[str] = "max"
+
+    def prepare(self, options: Any) -> list[str]:
+        return parse_path(options.get("path", ""))
+
+    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+        from ..engine import Hit
+
+        limit = int(rule.options[self.bound])
+        for pointer, value in select(document.data, rule.prepared):
+            if not isinstance(value, self.container):
+                continue
+            n = len(value)
+            if self.bound == "max" and n > limit:
+                yield Hit(pointer, f"{plural(n, self.noun)}, at most {limit:,} allowed")
+            elif self.bound == "min" and n < limit:
+                yield Hit(pointer, f"{plural(n, self.noun)}, at least {limit:,} required")

@@ -1,0 +1,95 @@
+"""regex-safe: a string at ``path`` is a regex that does not compile, or that can backtrack catastrophically.
+
+A WAF rule, a routing pattern or a log filter shipped as configuration runs on every
+request. Cloudflare's 2 July 2019 outage was one such rule: ``.*(?:.*=.*)`` takes
+cubic time on a long input without ``=``, and pinned every CPU. This kind parses each
+string as a Python regular expression and reports patterns that do not compile, and
+patterns whose matching time can grow exponentially (``(a+)+$``) or polynomially
+(``.*.*=``) with the input, with an input that shows it.
+
+The analysis is configguard's own (no maintained analyser on PyPI finds the 2019
+pattern): the NFA ambiguity method of Weideman et al. (2016), explained in
+``configguard/kinds/_redos.py``. Its approximations all lean towards reporting; a
+pattern too large to analyse is reported as such rather than passed.
+
+Arguments: ``path`` (JSON Pointer; ``*`` selects every key or index), ``polynomial``
+(boolean, default true: also report polynomial backtracking).
+
+Rule::
+
+    id: waf.safe-patterns
+    kind: regex-safe
+    path: /rules/*/expression
+
+PASS::
+
+    rules:
+      - expression: '^/api/v[0-9]+/'
+
+FAIL::
+
+    rules:
+      - expression: '.*(?:.*=.*)'
+      - expression: '(unclosed'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import Kind, Rule, describe, parse_path, select
+
+if TYPE_CHECKING:
+    from ..engine import Hit
+    from ..load import Document
+
+
+class RegexSafe(Kind):
+    name = "regex-safe"
+    options = {
+        "polynomial": {
+            "type": "boolean",
+            "description": "also report polynomial (not only exponential) backtracking",
+        }
+    }
+    required = ("path",)
+
+    def prepare(self, options: Mapping[str, Any]) -> list[str]:
+        return parse_path(options["path"])
+
+    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+        from ..engine import Hit
+        from ._redos import TooComplex, analyse
+
+        polynomial = bool(rule.options.get("polynomial", True))
+        cache: dict[str, str | None] = {}
+        for pointer, value in select(document.data, rule.prepared):
+            if not isinstance(value, str):
+                continue
+            if value not in cache:
+                cache[value] = _judge(value, polynomial, analyse, TooComplex)
+            message = cache[value]
+            if message is not None:
+                yield Hit(pointer, message)
+
+
+def _judge(
+    pattern: str, polynomial: bool, analyse: Any, too_complex: type[Exception]
+) -> str | None:
+    try:
+        verdict = analyse(pattern)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        return f"regex {describe(pattern)} does not compile: {exc.msg}{where}"
+    except too_complex as exc:
+        return f"regex {describe(pattern)} is too complex to analyse for backtracking ({exc})"
+    except RecursionError:
+        return f"regex {describe(pattern)} is nested too deeply to analyse"
+    if verdict is None or (verdict.kind == "polynomial" and not polynomial):
+        return None
+    return (
+        f"regex {describe(pattern)} can backtrack catastrophically: {verdict.kind} time "
+        f"on inputs such as {verdict.example()}"
+    )

@@ -1,0 +1,141 @@
+"""unique: an array at ``path`` holds duplicate items, or items that repeat ``key``.
+
+The Cloudflare 18 November 2025 feature file held every row several times; a consumer
+that sizes a table by unique names, or that keys a map by name, breaks on that. Items
+are compared by hashing their canonical JSON (keys sorted, ``1`` equal to ``1.0``), so
+the check takes linear time on any size of array, never pairwise comparison.
+
+``key`` names the field (or a list of fields, compared together) that must be unique;
+a key starting with ``/`` is a JSON Pointer into each item. Items that lack the key
+are skipped. One finding per array: it points at the first repeated item, names the
+value and the item it repeats, and counts the rest (``-v`` lists every one).
+
+Arguments: ``path`` (JSON Pointer, default the document), ``key`` (optional string or
+list of strings).
+
+Rule::
+
+    id: features.unique-name
+    kind: unique
+    path: /features
+    key: name
+
+PASS::
+
+    features:
+      - {name: ja3, weight: 0.1}
+      - {name: ja4, weight: 0.1}
+
+FAIL::
+
+    features:
+      - {name: ja3, weight: 0.1}
+      - {name: ja3, weight: 0.2}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import Kind, Rule, describe, parse_path, select
+
+if TYPE_CHECKING:
+    from ..engine import Hit
+    from ..load import Document
+
+_MISSING = object()
+MAX_DETAILS = 100
+
+
+def canonical(value: Any) -> str:
+    """JSON text that is equal for equal JSON values: sorted keys, 1.0 written as 1."""
+    return json.dumps(
+        _normal(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value
+
+
+def _lookup(item: Any, key: str) -> Any:
+    if key.startswith("/"):
+        found = list(select(item, parse_path(key)))
+        return found[0][1] if found else _MISSING
+    return item.get(key, _MISSING) if isinstance(item, dict) else _MISSING
+
+
+class Unique(Kind):
+    name = "unique"
+    options = {
+        "key": {
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+            ],
+            "description": "field (or fields, together) that must be unique",
+        }
+    }
+
+    def prepare(self, options: Mapping[str, Any]) -> tuple[list[str], tuple[str, ...]]:
+        key = options.get("key", ())
+        keys = (key,) if isinstance(key, str) else tuple(key)
+        for k in keys:
+            if k.startswith("/"):
+                parse_path(k)
+        return parse_path(options.get("path", "")), keys
+
+    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+        from ..engine import Hit
+
+        tokens, keys = rule.prepared
+        for pointer, value in select(document.data, tokens):
+            if not isinstance(value, list):
+                continue
+            seen: dict[str, int] = {}
+            repeats: list[tuple[int, int, Any]] = []  # (index, index of first copy, value)
+            for index, item in enumerate(value):
+                if keys:
+                    parts = [_lookup(item, k) for k in keys]
+                    if any(p is _MISSING for p in parts):
+                        continue
+                    shown: Any = parts[0] if len(parts) == 1 else parts
+                else:
+                    shown = item
+                digest = canonical(shown)
+                first = seen.setdefault(digest, index)
+                if first != index:
+                    repeats.append((index, first, shown))
+            if not repeats:
+                continue
+            what = f"{'/'.join(keys)} " if keys else ""
+            lines = []
+            for index, first, shown in repeats[:MAX_DETAILS]:
+                line, column = document.locate(f"{pointer}/{first}")
+                lines.append(
+                    f"{pointer}/{index}: duplicate {what}{describe(shown)}, first at "
+                    f"{pointer}/{first} (line {line}, column {column})"
+                )
+            values = len({canonical(r[2]) for r in repeats})
+            more = ""
+            if len(repeats) > 1:
+                more = (
+                    f"; {len(repeats):,} duplicates of {values:,} distinct "
+                    f"value{'' if values == 1 else 's'} in all"
+                )
+            if len(repeats) > MAX_DETAILS:
+                lines.append(f"... and {len(repeats) - MAX_DETAILS:,} more")
+            yield Hit(
+                f"{pointer}/{repeats[0][0]}",
+                lines[0].split(": ", 1)[1] + more,
+                details=tuple(lines[1:]),
+            )
