@@ -212,9 +212,11 @@ def loader_severity(findings: list[Finding], rules: Sequence[Rule]) -> list[Find
     out = []
     for finding in findings:
         rule = next((r for r in declared if r.kind == finding.kind), None)
-        if rule is not None:
-            finding = replace(finding, rule=rule.id, severity=rule.severity, why=rule.why)
-        out.append(finding)
+        out.append(
+            finding
+            if rule is None
+            else replace(finding, rule=rule.id, severity=rule.severity, why=rule.why)
+        )
     return out
 
 

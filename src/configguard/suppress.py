@@ -63,7 +63,7 @@ def directives(text: str) -> list[Directive]:
         if not match:
             continue
         rules = tuple(r.strip() for r in match.group(1).split(",") if r.strip())
-        reason = match.group(2).strip().lstrip(":-—–").strip()
+        reason = match.group(2).strip().lstrip(":-\u2013\u2014").strip()
         own_line = line[: match.start()].strip() in ("", "#")
         out.append(
             Directive(number, match.start() + 1, rules, reason, number + 1 if own_line else number)
@@ -218,9 +218,7 @@ def select(findings: list[Finding], chosen: Sequence[str], ignored: Sequence[str
     for f in findings:
         if f.kind in _UNSUPPRESSIBLE:
             out.append(f)
-        elif chosen and not matches(f, chosen):
-            continue
-        elif ignored and matches(f, ignored):
+        elif (chosen and not matches(f, chosen)) or (ignored and matches(f, ignored)):
             continue
         else:
             out.append(f)

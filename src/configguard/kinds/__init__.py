@@ -12,6 +12,7 @@ door as plugins (as flake8 does for its own checks).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -221,10 +222,8 @@ def _instantiate(name: str, target: str) -> Kind:
             "kinds.Kind)"
         )
     if getattr(kind, "name", "") != name:
-        try:
+        with contextlib.suppress(AttributeError):
             kind.name = name
-        except AttributeError:
-            pass
     return kind  # type: ignore[no-any-return]
 
 

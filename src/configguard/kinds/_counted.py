@@ -35,7 +35,7 @@ class Counted(Kind):
         for pointer, value in select(document.data, rule.prepared):
             if not isinstance(value, self.container):
                 continue
-            n = len(value)
+            n = len(value) if isinstance(value, (list, dict)) else 0
             if self.bound == "max" and n > limit:
                 yield Hit(pointer, f"{plural(n, self.noun)}, at most {limit:,} allowed")
             elif self.bound == "min" and n < limit:

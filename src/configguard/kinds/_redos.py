@@ -248,13 +248,13 @@ def _epsilon_free(builder: _Builder, start: int, accept: int, flags: int) -> _Gr
         todo = [state]
         while todo:
             s = todo.pop()
-            for t in nfa.eps[s] + (nfa.gate[s] if gated else []):
+            for t in [*nfa.eps[s], *(nfa.gate[s] if gated else [])]:
                 if t not in seen:
                     seen.add(t)
                     todo.append(t)
         return seen
 
-    important = [start] + sorted({t for row in nfa.chars for _, t in row})
+    important = [start, *sorted({t for row in nfa.chars for _, t in row})]
     if len(important) > MAX_STATES:
         raise TooComplex(f"{len(important)} states (at most {MAX_STATES} are analysed)")
     edges: dict[int, list[tuple[int, int]]] = {}

@@ -34,7 +34,7 @@ FAIL::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, RuleError, describe, parse_path, select
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 class Cel(Kind):
     name = "cel"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "expr": {"type": "string", "minLength": 1, "description": "CEL; self is the value"},
         "message": {"type": "string", "description": "message shown when expr is false"},
     }
@@ -73,8 +73,9 @@ class Cel(Kind):
         return parse_path(options.get("path", "")), env.program(ast)
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        import celpy
         from celpy import celtypes
+        from celpy.adapter import json_to_cel
+        from celpy.evaluation import CELEvalError
 
         from ..engine import Hit
 
@@ -82,12 +83,12 @@ class Cel(Kind):
         expr = rule.options["expr"]
         for pointer, value in select(document.data, tokens):
             try:
-                result = program.evaluate({"self": celpy.json_to_cel(value)})
+                result = program.evaluate({"self": json_to_cel(value)})
             except Exception as exc:  # CELEvalError, and anything cel-python lets through
-                reason = exc.args[0] if isinstance(exc, celpy.CELEvalError) and exc.args else exc
+                reason = exc.args[0] if isinstance(exc, CELEvalError) and exc.args else exc
                 yield Hit(pointer, f"CEL {expr!r} could not be evaluated: {reason}")
                 continue
-            if isinstance(result, celpy.CELEvalError):
+            if isinstance(result, CELEvalError):
                 reason = result.args[0] if result.args else result
                 yield Hit(pointer, f"CEL {expr!r} could not be evaluated: {reason}")
             elif not isinstance(result, celtypes.BoolType):

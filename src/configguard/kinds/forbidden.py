@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, RuleError, describe, parse_path, select
 from .unique import canonical
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 class Forbidden(Kind):
     name = "forbidden"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "values": {"type": "array", "minItems": 1, "description": "forbidden JSON values"},
         "pattern": {"type": "string", "description": "regular expression, searched"},
     }

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, RuleError
 
@@ -80,7 +80,7 @@ def human(size: int) -> str:
 
 class MaxBytes(Kind):
     name = "max-bytes"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "max": {
             "type": ["integer", "string"],
             "description": 'bytes, or a size with a unit such as "1.5MB"',

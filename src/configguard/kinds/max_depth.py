@@ -25,7 +25,7 @@ FAIL::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..locate import escape
 from . import Kind, Rule, parse_path, select
@@ -55,7 +55,7 @@ def too_deep(value: Any, limit: int, base: str) -> str | None:
 
 class MaxDepth(Kind):
     name = "max-depth"
-    options = {"max": {"type": "integer", "minimum": 0}}
+    options: ClassVar[dict[str, Any]] = {"max": {"type": "integer", "minimum": 0}}
     required = ("max",)
 
     def prepare(self, options: Mapping[str, Any]) -> list[str]:

@@ -25,12 +25,14 @@ FAIL::
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from ._counted import LIMIT, Counted
 
 
 class MaxItems(Counted):
     name = "max-items"
-    options = {"max": LIMIT}
+    options: ClassVar[dict[str, Any]] = {"max": LIMIT}
     required = ("max",)
     container = list
     noun = "item"

@@ -27,7 +27,7 @@ FAIL::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, parse_path, select
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 class MaxLength(Kind):
     name = "max-length"
-    options = {"max": {"type": "integer", "minimum": 0}}
+    options: ClassVar[dict[str, Any]] = {"max": {"type": "integer", "minimum": 0}}
     required = ("path", "max")
 
     def prepare(self, options: Mapping[str, Any]) -> list[str]:

@@ -25,12 +25,14 @@ FAIL::
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from ._counted import LIMIT, Counted
 
 
 class MaxProperties(Counted):
     name = "max-properties"
-    options = {"max": LIMIT}
+    options: ClassVar[dict[str, Any]] = {"max": LIMIT}
     required = ("max",)
     container = dict
     noun = "key"

@@ -23,12 +23,14 @@ FAIL::
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from ._counted import LIMIT, Counted
 
 
 class MinItems(Counted):
     name = "min-items"
-    options = {"min": LIMIT}
+    options: ClassVar[dict[str, Any]] = {"min": LIMIT}
     required = ("min",)
     container = list
     noun = "item"

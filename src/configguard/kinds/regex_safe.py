@@ -1,4 +1,4 @@
-"""regex-safe: a string at ``path`` is a regex that does not compile, or that can backtrack catastrophically.
+"""regex-safe: a string at ``path`` is a regex that fails to compile or can backtrack badly.
 
 A WAF rule, a routing pattern or a log filter shipped as configuration runs on every
 request. Cloudflare's 2 July 2019 outage was one such rule: ``.*(?:.*=.*)`` takes
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, describe, parse_path, select
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 class RegexSafe(Kind):
     name = "regex-safe"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "polynomial": {
             "type": "boolean",
             "description": "also report polynomial (not only exponential) backtracking",

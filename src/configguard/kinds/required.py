@@ -26,7 +26,7 @@ FAIL::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..locate import escape
 from . import Kind, Rule, first_missing, parse_path, select
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 class Required(Kind):
     name = "required"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "keys": {
             "type": "array",
             "minItems": 1,

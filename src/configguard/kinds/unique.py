@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, describe, parse_path, select
 
@@ -76,7 +76,7 @@ def _lookup(item: Any, key: str) -> Any:
 
 class Unique(Kind):
     name = "unique"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "key": {
             "oneOf": [
                 {"type": "string", "minLength": 1},
