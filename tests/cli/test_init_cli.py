@@ -84,8 +84,9 @@ def reads_rules() -> bool:
 
 def copy_example(tmp_path: Path) -> Path:
     root = tmp_path / "bot"
-    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(EXAMPLE, root, symlinks=True)
     (root / "configguard.yaml").unlink()
+    (root / "rules").unlink()  # the example's rule pack belongs to its configguard.yaml
     return root
 
 

@@ -41,6 +41,7 @@ BUILTIN: dict[str, str] = {
     "regex-safe": "configguard.kinds.regex_safe:RegexSafe",
     "cel": "configguard.kinds.cel:Cel",
     "no-duplicate-keys": "configguard.kinds.no_duplicate_keys:NoDuplicateKeys",
+    "max-growth": "configguard.kinds.max_growth:MaxGrowth",
 }
 
 POINTER_SCHEMA: dict[str, Any] = {
@@ -157,7 +158,7 @@ def examples(doc: str) -> list[tuple[str, str]]:
     lines = doc.splitlines()
     i = 0
     while i < len(lines):
-        match = re.fullmatch(r"\s*(Rule|PASS|FAIL)::\s*", lines[i])
+        match = re.fullmatch(r"\s*(Rule|Old|PASS|FAIL)::\s*", lines[i])
         if not match:
             i += 1
             continue

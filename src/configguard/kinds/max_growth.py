@@ -1,0 +1,105 @@
+"""max-growth: compared with the previous version of the file, it grew too much.
+
+The Cloudflare 18 November 2025 feature file doubled in one change. A limit on the
+size alone (max-items) catches that only above the limit; a growth rule catches the
+jump itself. ``metric: items`` counts the array (or object keys) at ``path``;
+``metric: bytes`` compares the file sizes. ``ratio`` bounds new / old (``1.5``: at most
+50% larger); ``max_added`` bounds new - old. A change kind: it is silent when there is
+no previous version (a new file, or no ``--base`` / ``--base-path``), and ``ratio`` is
+silent when the old count is 0.
+
+Arguments: ``metric`` (``items`` or ``bytes``), ``path`` (JSON Pointer, default the
+document; ``*`` compares each selected value with the same place in the old file),
+``ratio`` (number) and/or ``max_added`` (integer).
+
+Rule::
+
+    id: features.growth
+    kind: max-growth
+    metric: items
+    path: /features
+    ratio: 1.5
+
+Old::
+
+    features: [ja3, ja4]
+
+PASS::
+
+    features: [ja3, ja4, ua]
+
+FAIL::
+
+    features: [ja3, ja4, ja3, ja4]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from . import Kind, Rule, RuleError, parse_path, select
+
+if TYPE_CHECKING:
+    from ..engine import Hit
+    from ..load import Document
+
+
+def measure(document: Document, tokens: list[str], metric: str) -> dict[str, int]:
+    """pointer -> size: items (array length or object keys) at ``tokens``, or file bytes."""
+    if metric == "bytes":
+        return {"": document.source.size}
+    return {
+        pointer: len(value)
+        for pointer, value in select(document.data, tokens)
+        if isinstance(value, (list, dict))
+    }
+
+
+class MaxGrowth(Kind):
+    name = "max-growth"
+    options: ClassVar[dict[str, Any]] = {
+        "metric": {"enum": ["items", "bytes"], "description": "what to compare"},
+        "ratio": {"type": "number", "exclusiveMinimum": 0, "description": "new / old at most"},
+        "max_added": {"type": "integer", "minimum": 0, "description": "new - old at most"},
+    }
+    required = ("metric",)
+    change = True
+
+    def prepare(self, options: Mapping[str, Any]) -> list[str]:
+        if "ratio" not in options and "max_added" not in options:
+            raise RuleError("give ratio or max_added (or both)")
+        if options["metric"] == "bytes" and options.get("path"):
+            raise RuleError("metric bytes measures the whole file: remove path", "path")
+        return parse_path(options.get("path", ""))
+
+    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+        from ..engine import Hit
+
+        if previous is None:
+            return
+        metric = rule.options["metric"]
+        unit = "bytes" if metric == "bytes" else "items"
+        old_sizes = measure(previous, rule.prepared, metric)
+        ratio = rule.options.get("ratio")
+        added = rule.options.get("max_added")
+        for pointer, new in measure(document, rule.prepared, metric).items():
+            old = old_sizes.get(pointer)
+            if old is None:
+                continue
+            if ratio is not None and old > 0 and new / old > ratio:
+                yield Hit(
+                    pointer,
+                    f"grew from {old:,} to {new:,} {unit} ({new / old:.2f}x), at most "
+                    f"{ratio:g}x allowed",
+                    old=old,
+                    new=new,
+                )
+            elif added is not None and new - old > added:
+                yield Hit(
+                    pointer,
+                    f"grew from {old:,} to {new:,} {unit} (+{new - old:,}), at most "
+                    f"+{added:,} allowed",
+                    old=old,
+                    new=new,
+                )
