@@ -7,6 +7,7 @@ its kind's Hits into located Findings through ``engine.stamp``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,10 @@ def load_rules(path: Path, display: str) -> tuple[Rule, ...]:
         raise ConfigurationError("a rules file holds one YAML document", display)
     document = loaded.documents[0]
     data = document.data if document.data is not None else {}
-    validate_against(own_schema("rules.schema.json"), data, document, display)
+    try:
+        validate_against(own_schema("rules.schema.json"), data, document, display)
+    except ConfigurationError as exc:
+        raise _with_rule_id(exc, data) from None
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for index, spec in enumerate(data["rules"]):
@@ -52,6 +56,19 @@ def load_rules(path: Path, display: str) -> tuple[Rule, ...]:
         seen[rule.id] = rule.line
         rules.append(rule)
     return tuple(rules)
+
+
+def _with_rule_id(exc: ConfigurationError, data: Any) -> ConfigurationError:
+    """``rules.3.max: ...`` -> ``rule 'x.max-count': max: ...`` (users know rules by id)."""
+    match = re.match(r"rules\.(\d+)(?:\.|: )", exc.message)
+    if not match or not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        return exc
+    index = int(match.group(1))
+    spec = data["rules"][index] if index < len(data["rules"]) else None
+    rule_id = spec.get("id") if isinstance(spec, dict) else None
+    name = f"rule '{rule_id}'" if isinstance(rule_id, str) else f"rule {index + 1}"
+    rest = exc.message[match.end() :]
+    return ConfigurationError(f"{name}: {rest}", exc.file, exc.line, exc.column)
 
 
 def _rule(spec: dict[str, Any], document: Document, display: str, at: str) -> Rule:
