@@ -3,6 +3,7 @@ bad rule files (exit 2, one located line), ``rules`` and ``explain``, and plugin
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -62,7 +63,7 @@ def test_rule_findings_are_located_with_why(app: Project) -> None:
         result.stdout
     )
     assert "= why: the balancer has two slots" in result.stdout
-    code, found = findings(app)
+    _, found = findings(app)
     assert found[0]["why"] == "the balancer has two slots"
     assert "old" not in found[0]
 
@@ -144,9 +145,9 @@ ignore:
     until: 2999-01-01
 """,
     )
-    code, found = findings(app)
+    _, found = findings(app)
     assert [(f["file"], f["rule"]) for f in found] == [("conf/b.yaml", "app.max-hosts")]
-    report = api.check(cwd=app.root, today=__import__("datetime").date(3000, 1, 1))
+    report = api.check(cwd=app.root, today=datetime.date(3000, 1, 1))
     got = [(f.file, f.rule, f.line) for f in report.findings]
     assert ("configguard.yaml", "suppression", 8) in got
     assert ("conf/a.yaml", "app.max-hosts", 2) in got
