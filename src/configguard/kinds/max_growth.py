@@ -56,6 +56,13 @@ def measure(document: Document, tokens: list[str], metric: str) -> dict[str, int
     }
 
 
+def _percent(fraction: float) -> str:
+    """0.5 -> "+50%"; whole percentages without decimals."""
+    value = fraction * 100
+    text = f"{value:+.0f}%" if abs(value - round(value)) < 0.05 else f"{value:+.1f}%"
+    return text
+
+
 class MaxGrowth(Kind):
     name = "max-growth"
     options: ClassVar[dict[str, Any]] = {
@@ -90,16 +97,15 @@ class MaxGrowth(Kind):
             if ratio is not None and old > 0 and new / old > ratio:
                 yield Hit(
                     pointer,
-                    f"grew from {old:,} to {new:,} {unit} ({new / old:.2f}x), at most "
-                    f"{ratio:g}x allowed",
+                    f"{old:,} \u2192 {new:,} {unit} ({_percent(new / old - 1)}), at most "
+                    f"{_percent(ratio - 1)} allowed",
                     old=old,
                     new=new,
                 )
             elif added is not None and new - old > added:
                 yield Hit(
                     pointer,
-                    f"grew from {old:,} to {new:,} {unit} (+{new - old:,}), at most "
-                    f"+{added:,} allowed",
+                    f"{old:,} \u2192 {new:,} {unit} (+{new - old:,}), at most +{added:,} allowed",
                     old=old,
                     new=new,
                 )
