@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from .consumers import RunnerPool
 from .discover import CONFIG_SUFFIXES, Claimed, claimed_files, display_path, expand
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
@@ -53,13 +54,15 @@ def check(
     schema_dirs: Sequence[str | Path] = (),
     allow_remote_refs: bool | None = None,
     cwd: str | Path | None = None,
+    no_consumer: bool = False,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
     ``paths``: files or folders (default: every file any target claims). ``schema``: check
     ``paths`` against this one schema with no configuration file (like
     ``check-jsonschema --schemafile``). Raises ConfigurationError when configguard cannot
-    do its job (exit 2 on the command line).
+    do its job (exit 2 on the command line). Each target's consumer is run on its files
+    (a crash is a ``consumer-crash`` finding) unless ``no_consumer``.
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, schema, here)
@@ -80,12 +83,15 @@ def check(
     else:
         files = claimed_files(settings, given, here)
     findings: list[Finding] = []
-    for claimed in files:
-        findings.extend(_check_file(claimed, registry))
+    with RunnerPool() as pool:
+        for claimed in files:
+            findings.extend(_check_file(claimed, registry, None if no_consumer else pool))
     return Report.build(findings, len(files))
 
 
-def _check_file(claimed: Claimed, registry: SchemaRegistry) -> list[Finding]:
+def _check_file(
+    claimed: Claimed, registry: SchemaRegistry, consumers: RunnerPool | None = None
+) -> list[Finding]:
     formats = {t.format for t in claimed.targets}
     fmt = formats.pop() if len(formats) == 1 else None
     loaded = load(claimed.path, claimed.display, fmt)
@@ -98,4 +104,8 @@ def _check_file(claimed: Claimed, registry: SchemaRegistry) -> list[Finding]:
         compiled = registry.compiled(target.schema)
         for document in loaded.documents:
             findings.extend(schema_findings(document, compiled))
+    if consumers is not None:
+        from .smoke import smoke_findings
+
+        findings.extend(smoke_findings(claimed, loaded, consumers))
     return findings

@@ -72,6 +72,7 @@ def main() -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: on a terminal)."
 )
+@click.option("--no-consumer", is_flag=True, help="Do not run the targets' consumers on the files.")
 def check(
     paths: tuple[str, ...],
     config: str | None,
@@ -81,6 +82,7 @@ def check(
     fmt: str,
     verbose: int,
     color: bool | None,
+    no_consumer: bool,
 ) -> None:
     """Check config files against their schemas.
 
@@ -100,6 +102,7 @@ def check(
             schema=schema,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
+            no_consumer=no_consumer,
         )
     except ConfigurationError as exc:
         _fail(str(exc))

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .consumers import ConsumerSpec, spec_from_config
 from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
@@ -29,6 +30,7 @@ class Target:
     exclude: tuple[str, ...] = ()
     schema: Path | None = None
     format: Format | None = None
+    consumer: ConsumerSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,15 @@ def _resolve_local(schema: Any, ref: str) -> Any:
     return node
 
 
+def _consumer(spec: dict[str, Any], name: str, base: Path, path: Path) -> ConsumerSpec | None:
+    if spec.get("consumer") is None:
+        return None
+    try:
+        return spec_from_config(spec["consumer"], base, f"targets.{name}.consumer")
+    except ConfigurationError as exc:
+        raise ConfigurationError(exc.message, str(path)) from None
+
+
 def _typed(data: dict[str, Any], path: Path) -> Settings:
     base = path.parent
     targets = tuple(
@@ -165,6 +176,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
             exclude=tuple(spec.get("exclude", ())),
             schema=(base / spec["schema"]) if spec.get("schema") else None,
             format=spec.get("format"),
+            consumer=_consumer(spec, name, base, path),
         )
         for name, spec in data.get("targets", {}).items()
     )
