@@ -9,18 +9,22 @@ Messages on both pipes are a 4-byte big-endian length and a UTF-8 JSON body. The
 consumer's stdout and stderr are the worker's own, which the parent drains.
 """
 
+from __future__ import annotations
+
+import contextlib
 import json
 import os
 import resource
 import sys
 import traceback
+from typing import Any
 
 _MAX_TEXT = 2000
 _MAX_FRAMES = 12
 
 
-def _read_exact(fd, n):
-    chunks = []
+def _read_exact(fd: int, n: int) -> bytes | None:
+    chunks: list[bytes] = []
     while n:
         chunk = os.read(fd, min(n, 1 << 20))
         if not chunk:
@@ -30,7 +34,7 @@ def _read_exact(fd, n):
     return b"".join(chunks)
 
 
-def _receive(fd):
+def _receive(fd: int) -> Any:
     head = _read_exact(fd, 4)
     if head is None:
         return None
@@ -38,14 +42,14 @@ def _receive(fd):
     return None if body is None else json.loads(body)
 
 
-def _send(fd, message):
+def _send(fd: int, message: Any) -> None:
     body = json.dumps(message).encode("utf-8")
     data = len(body).to_bytes(4, "big") + body
     while data:
         data = data[os.write(fd, data) :]
 
 
-def _text(value):
+def _text(value: object) -> str:
     try:
         text = str(value)
     except BaseException:  # a consumer's __str__ may itself be broken
@@ -53,19 +57,19 @@ def _text(value):
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "\u2026"
 
 
-def _qualname(cls):
+def _qualname(cls: type) -> str:
     module = getattr(cls, "__module__", "") or ""
     name = getattr(cls, "__qualname__", cls.__name__)
     return name if module in ("builtins", "__main__") else f"{module}.{name}"
 
 
-def _crash(exc, root):
+def _crash(exc: BaseException, root: str) -> dict[str, Any]:
     """Type, message, the consumer's innermost frame and a short traceback."""
     frames = traceback.extract_tb(exc.__traceback__)[1:]  # drop this worker's own frame
     ours = [f for f in frames if os.path.abspath(f.filename).startswith(root + os.sep)]
-    last = (ours or frames or [None])[-1]
     where = ""
-    if last is not None:
+    if ours or frames:
+        last = (ours or frames)[-1]
         name = last.filename
         if os.path.abspath(name).startswith(root + os.sep):
             name = os.path.relpath(name, root)
@@ -86,14 +90,14 @@ def _crash(exc, root):
     }
 
 
-def _resolve(dotted):
+def _resolve(dotted: str) -> Any:
     """``package.module.Name`` -> the object, trying the longest importable module prefix."""
     import importlib
 
     parts = dotted.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         try:
-            obj = importlib.import_module(".".join(parts[:cut]))
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
         except ModuleNotFoundError:
             continue
         for part in parts[cut:]:
@@ -106,11 +110,12 @@ def _resolve(dotted):
     raise ImportError(f"no module for {dotted!r}")
 
 
-def _start(hello):
+def _start(hello: dict[str, Any]) -> tuple[Any, tuple[type[BaseException], ...], str | None]:
     """Limits, folder, import path; then the callable and the declared rejections."""
     import importlib
 
     root = hello["root"]
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
     limit = hello.get("memory_limit")
     if limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -121,7 +126,7 @@ def _start(hello):
         module = importlib.import_module(module_name)
     except BaseException as exc:
         return None, (), f"cannot import {module_name}: {type(exc).__name__}: {_text(exc)}"
-    function = module
+    function: Any = module
     try:
         for part in function_name.split("."):
             function = getattr(function, part)
@@ -129,7 +134,7 @@ def _start(hello):
         return None, (), f"module {module_name} has no {function_name!r}"
     if not callable(function):
         return None, (), f"{hello['python']} is not callable"
-    rejects = []
+    rejects: list[type[BaseException]] = []
     for dotted in hello.get("rejects", []):
         try:
             cls = _resolve(dotted)
@@ -141,7 +146,7 @@ def _start(hello):
     return function, tuple(rejects), None
 
 
-def main():
+def main() -> None:
     request_fd, response_fd = int(sys.argv[1]), int(sys.argv[2])
     hello = _receive(request_fd)
     if hello is None:
@@ -165,14 +170,10 @@ def main():
         finally:
             data = None
             for stream in (sys.stdout, sys.stderr):
-                try:
+                with contextlib.suppress(BaseException):
                     stream.flush()
-                except BaseException:
-                    pass
-            try:
+            with contextlib.suppress(OSError):
                 os.chdir(root)  # a consumer that changes folder does not move the next run
-            except OSError:
-                pass
         _send(response_fd, answer)
 
 
