@@ -1,0 +1,120 @@
+"""Preparing one target's input sources once, before the search: the slow parts live here.
+
+The schema strategy (hypothesis-jsonschema's ``from_schema``, with its own caches) is
+built once and probed with a few draws, so a schema it cannot handle becomes a plain
+note instead of a failed run; item validators and the ways to vary copies are found
+once per array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .schema import ArraySite, array_sites, compile_validator, sub_schema, translate
+from .strategies import DocIndex, Sources, Vary, build_slots, make_varier
+
+
+def build(
+    raw_schema: Any,
+    schema_uri: str | None,
+    retrieve: Callable[[str], Any] | None,
+    documents: list[Any],
+    cap: int,
+) -> Sources:
+    notes: list[str] = []
+    docs = [DocIndex.build(d) for d in documents]
+    sites = array_sites(raw_schema) if isinstance(raw_schema, dict) else []
+    validators: dict[str | None, Any] = {}
+
+    def item_validator(site: ArraySite | None) -> Callable[[Any], bool] | None:
+        if site is None or site.item_schema_pointer is None or schema_uri is None:
+            return None
+        key = site.item_schema_pointer
+        if key not in validators:
+            assert retrieve is not None
+            validators[key] = compile_validator(sub_schema(raw_schema, key), schema_uri, retrieve)
+        validator = validators[key]
+        return None if validator is None else validator.is_valid  # type: ignore[no-any-return]
+
+    def varier_for(site: ArraySite | None, items: list[Any]) -> Vary | None:
+        return make_varier(items[:3], item_validator(site))
+
+    slots = build_slots(docs, sites, cap, varier_for)
+    schema_strategy = None
+    if raw_schema is None:
+        schema_strategy = _from_schema(True, notes) if not docs else None
+    else:
+        translation = translate(raw_schema)
+        notes.extend(translation.notes)
+        if translation.schema is not None:
+            schema_strategy = _from_schema(translation.schema, notes)
+    return Sources(docs, slots, schema_strategy, cap, notes)
+
+
+def _from_schema(schema: Any, notes: list[str]) -> Any:
+    """hypothesis-jsonschema's strategy, or None (and a note) when it cannot generate."""
+    import warnings
+
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis_jsonschema import from_schema
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            strategy = from_schema(schema)
+    except Exception as exc:  # noqa: BLE001 - any refusal means "cannot generate"
+        notes.append(f"inputs are not generated from the schema: {_reason(exc)}")
+        return None
+
+    @settings(
+        max_examples=3,
+        database=None,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+    )
+    @given(strategy)
+    def probe(_value: Any) -> None:
+        return None
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            probe()
+    except Exception as exc:  # noqa: BLE001
+        notes.append(f"inputs are not generated from the schema: {_reason(exc)}")
+        return None
+    return strategy
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}"
+
+
+def shape(data: Any) -> str:
+    """A one-line account of an input: its largest arrays and longest strings."""
+    arrays: list[tuple[int, str]] = []
+    strings: list[tuple[int, str]] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    seen = 0
+    while stack and seen < 100_000:
+        where, value = stack.pop()
+        seen += 1
+        if isinstance(value, list):
+            arrays.append((len(value), where or "/"))
+            stack.extend((f"{where}/{i}", v) for i, v in enumerate(value[:50]))
+        elif isinstance(value, dict):
+            stack.extend((f"{where}/{k}", v) for k, v in value.items())
+        elif isinstance(value, str) and len(value) > 100:
+            strings.append((len(value), where or "/"))
+    parts = [f"{p}: {n} items" for n, p in sorted(arrays, key=lambda a: (-a[0], a[1]))[:2]]
+    parts += [f"{p}: {n:,} characters" for n, p in sorted(strings, reverse=True)[:1]]
+    if not parts:
+        from .reproducers import canonical
+
+        text = canonical(data)
+        return text if len(text) <= 120 else text[:119] + "…"
+    return ", ".join(parts)
