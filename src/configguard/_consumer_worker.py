@@ -66,16 +66,23 @@ def _qualname(cls: type) -> str:
 def _crash(exc: BaseException, root: str) -> dict[str, Any]:
     """Type, message, the consumer's innermost frame and a short traceback."""
     frames = traceback.extract_tb(exc.__traceback__)[1:]  # drop this worker's own frame
-    ours = [f for f in frames if os.path.abspath(f.filename).startswith(root + os.sep)]
+
+    def inside(name: str) -> bool:
+        return os.path.abspath(name).startswith(root + os.sep)
+
+    def shown(name: str) -> str:  # relative to the project: reports stay portable
+        return os.path.relpath(name, root) if inside(name) else name
+
+    ours = [f for f in frames if inside(f.filename)]
     where = ""
     if ours or frames:
         last = (ours or frames)[-1]
-        name = last.filename
-        if os.path.abspath(name).startswith(root + os.sep):
-            name = os.path.relpath(name, root)
-        where = f"{name}:{last.lineno} in {last.name}"
-    tail = traceback.format_list(frames[-_MAX_FRAMES:])
-    lines = [line.rstrip() for chunk in tail for line in chunk.splitlines()]
+        where = f"{shown(last.filename)}:{last.lineno} in {last.name}"
+    lines = []
+    for frame in frames[-_MAX_FRAMES:]:
+        lines.append(f'  File "{shown(frame.filename)}", line {frame.lineno}, in {frame.name}')
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
     if isinstance(exc, SystemExit):
         message = f"the consumer called sys.exit({exc.code!r})"
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -177,11 +177,11 @@ def fuzz(
     except ValueError as exc:
         _fail(f"--max-time: {exc}")
         return
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     try:
         reporter = get_reporter(fmt) if fmt != "text" else None
         with _FuzzProgress(stderr, quiet=reporter is not None) as progress:
-            from . import fuzz as fuzz_api
+            from . import fuzzing as fuzz_api
 
             result = fuzz_api.fuzz(
                 targets,

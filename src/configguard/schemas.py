@@ -101,7 +101,7 @@ class SchemaRegistry:
         index = self._index()
         path = index.get(key)
         if path is None and key.startswith("file://"):
-            candidate = Path(key[len("file://"):])
+            candidate = Path(key[len("file://") :])
             if candidate.is_file():
                 path = candidate
         if path is not None:

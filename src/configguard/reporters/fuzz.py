@@ -13,7 +13,7 @@ from . import ReportOptions
 from .text import Segment, finding_lines
 
 if TYPE_CHECKING:
-    from ..fuzz import FuzzReport
+    from ..fuzzing import FuzzReport
 
 
 def _source_mix(by_source: dict[str, int]) -> str:
@@ -25,7 +25,8 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
         color=options.color, verbose=max(options.verbose, 1), width=options.width
     )
     lines: list[list[Segment]] = []
-    for finding in result.findings:
+    # latent bugs first: they are what blocks a rollout
+    for finding in sorted(result.findings, key=lambda f: -f.severity):
         lines.extend(finding_lines(finding, detailed))
         lines.append([])
     if result.replayed:
@@ -46,7 +47,8 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
                 (f"{summary.name}", "bold"),
                 (
                     f" ({summary.consumer}): {summary.examples} examples in {summary.seconds:.1f}s "
-                    f"({summary.rate:.0f}/s; {_source_mix(summary.by_source)}), seed {summary.seed}",
+                    f"({summary.rate:.0f}/s; {_source_mix(summary.by_source)}), "
+                    f"seed {summary.seed}",
                     "",
                 ),
                 (

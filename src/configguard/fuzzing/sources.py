@@ -35,7 +35,7 @@ def build(
             assert retrieve is not None
             validators[key] = compile_validator(sub_schema(raw_schema, key), schema_uri, retrieve)
         validator = validators[key]
-        return None if validator is None else validator.is_valid  # type: ignore[no-any-return]
+        return None if validator is None else validator.is_valid
 
     def varier_for(site: ArraySite | None, items: list[Any]) -> Vary | None:
         return make_varier(items[:3], item_validator(site))
@@ -63,7 +63,7 @@ def _from_schema(schema: Any, notes: list[str]) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             strategy = from_schema(schema)
-    except Exception as exc:  # noqa: BLE001 - any refusal means "cannot generate"
+    except Exception as exc:  # any refusal means "cannot generate"
         notes.append(f"inputs are not generated from the schema: {_reason(exc)}")
         return None
 
@@ -83,7 +83,7 @@ def _from_schema(schema: Any, notes: list[str]) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             probe()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         notes.append(f"inputs are not generated from the schema: {_reason(exc)}")
         return None
     return strategy

@@ -44,7 +44,7 @@ class HeadroomRow:
         else:
             verb = "fails" if self.failure == "crash" else "refuses"
             ratio = self.fails_at / self.now if self.now else float("inf")
-            parts.append(f"consumer {verb} at {self.fails_at} (headroom {ratio:.1f}×)")
+            parts.append(f"consumer {verb} at {self.fails_at} (headroom {ratio:.1f}×)")  # noqa: RUF001
         if self.schema_max is not None:
             parts.append(f"schema allows {self.schema_max}")
         else:

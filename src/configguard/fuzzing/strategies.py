@@ -254,7 +254,7 @@ def filled(items: list[Any], size: int, vary: Vary | None) -> list[Any]:
 
 
 def boundary_sizes(low: int, high: int, current: tuple[int, ...]) -> list[int]:
-    """0, 1, 2, the bounds and one past them, powers of two and neighbours, current ×2/×4/×10."""
+    """0, 1, 2, the bounds and one past them, powers of two and neighbours, current x2, x4, x10."""
     sizes = {0, 1, 2, low, max(low - 1, 0), high, high + 1}
     power = 2
     while power <= high:
@@ -429,7 +429,7 @@ def _mutate(draw: st.DrawFn, kind: str, index: DocIndex, data: Any) -> tuple[Any
             factor = draw(st.sampled_from(DUPLICATE_FACTORS))
             return (
                 replaced(data, path, lambda v: v * factor if isinstance(v, list) else v),
-                f"every entry of {pointer(path)} duplicated ×{factor}",
+                f"every entry of {pointer(path)} duplicated ×{factor}",  # noqa: RUF001
             )
         how = draw(st.sampled_from(("all", "first", "all-but-first", "half")))
         cut: dict[str, Callable[[list[Any]], list[Any]]] = {
@@ -458,7 +458,7 @@ def _mutate(draw: st.DrawFn, kind: str, index: DocIndex, data: Any) -> tuple[Any
     if kind == "unknown-field" and index.objects:
         path = draw(st.sampled_from(index.objects))
         key = draw(st.sampled_from(UNKNOWN_KEYS))
-        value = draw(st.sampled_from((True, 0, "x", None, [], {})))
+        value: Any = draw(st.sampled_from((True, 0, "x", None, [], {})))
 
         def add(v: Any) -> Any:
             return {**v, key: value} if isinstance(v, dict) else v

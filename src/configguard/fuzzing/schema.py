@@ -117,10 +117,10 @@ def resolve(root: Any, node: Any, depth: int = 0) -> Any:
         if not ref.startswith("#"):
             return node
         target: Any = root
-        for part in ref[1:].strip("/").split("/"):
-            if not part:
+        for raw in ref[1:].strip("/").split("/"):
+            if not raw:
                 continue
-            part = part.replace("~1", "/").replace("~0", "~")
+            part = raw.replace("~1", "/").replace("~0", "~")
             if isinstance(target, dict) and part in target:
                 target = target[part]
             elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
