@@ -20,7 +20,7 @@ from configguard.consumers import (
 )
 from configguard.errors import ConfigurationError
 
-HOSTILE = '''
+HOSTILE = """
 import os, subprocess, sys, time
 
 class Refused(ValueError):
@@ -82,7 +82,7 @@ def pid(data):
 def size_limit(data):
     if len(data["items"]) > 3:
         raise IndexError("too many items")
-'''
+"""
 
 
 @pytest.fixture
@@ -92,8 +92,9 @@ def root(tmp_path: Path) -> Path:
 
 
 def python(root: Path, function: str, **options: object) -> ConsumerSpec:
-    return ConsumerSpec(root=root, python=f"hostile:{function}", rejects=("hostile.Refused",),
-                        **options)  # type: ignore[arg-type]
+    return ConsumerSpec(
+        root=root, python=f"hostile:{function}", rejects=("hostile.Refused",), **options
+    )  # type: ignore[arg-type]
 
 
 def command(root: Path, *argv: str, **options: object) -> ConsumerSpec:
