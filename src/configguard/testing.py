@@ -32,12 +32,16 @@ def assert_consumer_survives(
     ``allow_hardening``: let crashes on schema-invalid inputs pass (only latent bugs, crashes
     on inputs the schema allows, fail the test). Returns the report for further checks.
     """
-    report = fuzz(targets, config=config, max_examples=max_examples, max_time=max_time,
-                  seed=seed, cwd=cwd, headroom=False)
-    failing = [
-        f for f in report.findings
-        if f.severity >= Severity.ERROR or not allow_hardening
-    ]
+    report = fuzz(
+        targets,
+        config=config,
+        max_examples=max_examples,
+        max_time=max_time,
+        seed=seed,
+        cwd=cwd,
+        headroom=False,
+    )
+    failing = [f for f in report.findings if f.severity >= Severity.ERROR or not allow_hardening]
     if failing:
         lines = [f"{len(failing)} consumer failure(s) found by configguard fuzz:"]
         for finding in failing:

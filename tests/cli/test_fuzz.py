@@ -97,7 +97,7 @@ def test_failure_shrinks_to_the_exact_threshold_and_replays(
     assert code == 1, out + err
     assert "[latent-bug]" in out
     assert (
-        "/features: now 61, consumer fails at 201 (headroom 3.3×), schema allows 1000: "
+        "/features: now 61, consumer fails at 201 (headroom 3.3\u00d7), schema allows 1000: "
         "schema and consumer disagree" in out
     )
     assert "max: 200}" in out
@@ -253,7 +253,8 @@ def test_check_and_version_do_not_import_hypothesis() -> None:
         "import sys\n"
         "from configguard import check\n"
         f"check(cwd={str(EXAMPLE)!r})\n"
-        "print('LOADED', [m for m in ('hypothesis', 'hypothesis_jsonschema') if m in sys.modules])\n"
+        "heavy = [m for m in ('hypothesis', 'hypothesis_jsonschema') if m in sys.modules]\n"
+        "print('LOADED', heavy)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True

@@ -225,7 +225,7 @@ def test_import_problems_are_configuration_errors(root: Path) -> None:
         open_runner(ConsumerSpec(root=root, python="nowhere:load")).run({})
     with pytest.raises(ConfigurationError, match="has no 'missing'"):
         open_runner(ConsumerSpec(root=root, python="hostile:missing")).run({})
-    with pytest.raises(ConfigurationError, match="rejects: cannot find hostile.Nope"):
+    with pytest.raises(ConfigurationError, match=r"rejects: cannot find hostile\.Nope"):
         open_runner(
             ConsumerSpec(root=root, python="hostile:accept", rejects=("hostile.Nope",))
         ).run({})

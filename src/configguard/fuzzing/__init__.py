@@ -160,8 +160,6 @@ class _Context:
     spec: ConsumerSpec
     is_valid: Callable[[Any], bool]
     raw_schema: Any
-    schema_uri: str | None
-    retrieve: Callable[[str], Any] | None
     documents: list[Any]
     suffix: str
     notes: list[str]
@@ -177,11 +175,9 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
     notes: list[str] = []
     is_valid: Callable[[Any], bool] = lambda _data: True  # noqa: E731 - no schema, no contract
     raw_schema: Any = None
-    schema_uri: str | None = None
     if target.schema is not None:
         compiled = registry.compiled(target.schema)
         raw_schema = registry.document(target.schema)
-        schema_uri = target.schema.resolve().as_uri()
 
         def is_valid(data: Any) -> bool:
             return not compiled.hits(data)
@@ -204,8 +200,6 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
         target.consumer,
         is_valid,
         raw_schema,
-        schema_uri,
-        registry.retrieve,
         documents,
         suffix or ".json",
         notes,
@@ -231,8 +225,7 @@ def _fuzz_target(
     with runner.hypothesis_home(state / "hypothesis"):
         built = sources.build(
             context.raw_schema,
-            context.schema_uri,
-            context.retrieve,
+            context.is_valid if context.raw_schema is not None else None,
             context.documents,
             context.spec.fuzz_max_items,
         )

@@ -11,7 +11,7 @@ keyword makes generation less precise, never a finding wrong.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,7 +140,7 @@ class ArraySite:
     max_items: int | None
     unique: bool
     item_schema_pointer: str | None
-    """Where the item schema sits in the root schema, for an item validator."""
+    """Where the item schema sits in the root schema."""
 
 
 def array_sites(root: Any) -> list[ArraySite]:
@@ -193,29 +193,6 @@ def array_sites(root: Any) -> list[ArraySite]:
     visit(root, "", (), 0)
     sites.sort(key=lambda s: (len(s.path), s.path))
     return sites
-
-
-def sub_schema(root: Any, pointer: str) -> Any:
-    """A schema that means "valid as the part of ``root`` at ``pointer``": a ``$ref`` to it.
-
-    Root keywords other than definitions are dropped so that only the part applies (and a
-    draft-7 ``$ref`` ignores its siblings anyway).
-    """
-    if not isinstance(root, dict):
-        return root
-    keep = {k: v for k, v in root.items() if k in ("$schema", "$id", "id", "$defs", "definitions")}
-    keep["$ref"] = "#" + pointer
-    return keep
-
-
-def compile_validator(schema: Any, base_uri: str, retrieve: Callable[[str], Any]) -> Any:
-    """A jsonschema-rs validator, or None when it cannot be built."""
-    import jsonschema_rs
-
-    try:
-        return jsonschema_rs.validator_for(schema, retriever=retrieve, base_uri=base_uri)
-    except (jsonschema_rs.ValidationError, ValueError):
-        return None
 
 
 def iter_paths(data: Any, path: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:

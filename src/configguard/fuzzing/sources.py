@@ -11,34 +11,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .schema import ArraySite, array_sites, compile_validator, sub_schema, translate
-from .strategies import DocIndex, Sources, Vary, build_slots, make_varier
+from .schema import ArraySite, array_sites, translate
+from .strategies import DocIndex, Path_, Sources, Vary, build_slots, get, make_varier, replaced
 
 
 def build(
     raw_schema: Any,
-    schema_uri: str | None,
-    retrieve: Callable[[str], Any] | None,
+    is_valid: Callable[[Any], bool] | None,
     documents: list[Any],
     cap: int,
 ) -> Sources:
+    """``is_valid``: the full schema's verdict on a whole input (None without a schema)."""
     notes: list[str] = []
     docs = [DocIndex.build(d) for d in documents]
     sites = array_sites(raw_schema) if isinstance(raw_schema, dict) else []
-    validators: dict[str | None, Any] = {}
 
-    def item_validator(site: ArraySite | None) -> Callable[[Any], bool] | None:
-        if site is None or site.item_schema_pointer is None or schema_uri is None:
-            return None
-        key = site.item_schema_pointer
-        if key not in validators:
-            assert retrieve is not None
-            validators[key] = compile_validator(sub_schema(raw_schema, key), schema_uri, retrieve)
-        validator = validators[key]
-        return None if validator is None else validator.is_valid
+    def varier_for(site: ArraySite | None, data: Any, path: Path_) -> Vary | None:
+        items = get(data, path)
+        if is_valid is None or site is None:
+            return make_varier(items[:3], None)
+        # an item is judged in place, by the full schema (whatever its $refs), in a copy
+        # of the document whose array holds just enough entries
+        keep = items[1 : max(site.min_items, 1)]
+        base = data
 
-    def varier_for(site: ArraySite | None, items: list[Any]) -> Vary | None:
-        return make_varier(items[:3], item_validator(site))
+        def item_is_valid(item: Any) -> bool:
+            return is_valid(replaced(base, path, lambda _old: [item, *keep]))
+
+        if not item_is_valid(items[0]):  # the document is invalid elsewhere: no judge
+            return make_varier(items[:3], None)
+        return make_varier(items[:3], item_is_valid)
 
     slots = build_slots(docs, sites, cap, varier_for)
     schema_strategy = None

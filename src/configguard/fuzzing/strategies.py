@@ -18,6 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..locate import join
+from .reproducers import canonical
 from .schema import ArraySite, iter_paths
 
 Path_ = tuple[Any, ...]
@@ -48,6 +49,7 @@ EXTREME_NUMBERS: tuple[Any, ...] = (
 LONG_STRINGS = (0, 1, 63, 64, 65, 255, 256, 257, 1024, 4096, 65_536, 1_000_000)
 UNKNOWN_KEYS = ("unexpected", "__proto__", "", "constructor", "ünïcødé")
 DUPLICATE_FACTORS = (2, 4, 10)
+UNIQUE_CHECK = 1500
 
 
 @dataclass(frozen=True)
@@ -178,10 +180,11 @@ def _string_variants(text: str, j: int) -> list[str]:
 
 
 def _number_variant(value: Any, j: int, variant: int) -> Any:
-    if isinstance(value, int):
+    """Integers step by j; any number can also move by j billionths (stays in most bounds)."""
+    if isinstance(value, int) and variant < 2:
         return value + j if variant == 0 else value - j
     step = 1e-9 * j
-    return value - step if (value > 0) == (variant == 0) else value + step
+    return value - step if (value > 0) == (variant % 2 == 0) else value + step
 
 
 def make_varier(samples: list[Any], is_valid: Callable[[Any], bool] | None) -> Vary | None:
@@ -205,7 +208,8 @@ def make_varier(samples: list[Any], is_valid: Callable[[Any], bool] | None) -> V
     for key in keys:
         for variant in range(5):
             options.append(_varier(key, variant))
-    check = [s for s in samples[:3]]
+    check = list(samples[:3])
+    originals = {canonical(s) for s in check}
     fallback: Vary | None = None
     for option in options:
         try:
@@ -216,7 +220,22 @@ def make_varier(samples: list[Any], is_valid: Callable[[Any], bool] | None) -> V
             continue
         if fallback is None:
             fallback = option
-        if is_valid is None or all(is_valid(c) for c in copies):
+        if is_valid is not None and not all(is_valid(c) for c in copies):
+            continue
+        # copies must differ from each other and from the originals (a shortened string
+        # plus a suffix can land back on an original)
+        seen = set(originals)
+        distinct = True
+        for sample in check:
+            for j in range(1, UNIQUE_CHECK):
+                key = canonical(option(sample, j))
+                if key in seen:
+                    distinct = False
+                    break
+                seen.add(key)
+            if not distinct:
+                break
+        if distinct:
             return option
     return fallback
 
@@ -227,7 +246,7 @@ def _varier(key: Any, variant: int) -> Vary:
             options = _string_variants(value, j)
             return options[variant] if variant < len(options) else None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _number_variant(value, j, variant % 2) if variant < 2 else None
+            return _number_variant(value, j, variant) if variant < 4 else None
         return None
 
     def vary(item: Any, j: int) -> Any:
@@ -295,7 +314,7 @@ def build_slots(
     docs: list[DocIndex],
     sites: list[ArraySite],
     cap: int,
-    varier_for: Callable[[ArraySite | None, list[Any]], Vary | None],
+    varier_for: Callable[[ArraySite | None, Any, Path_], Vary | None],
 ) -> list[Slot]:
     """The arrays boundary sizes are aimed at: schema sites found in the docs, then the rest."""
     slots: list[Slot] = []
@@ -313,7 +332,7 @@ def build_slots(
                         d,
                         path,
                         site,
-                        varier_for(site, value),
+                        varier_for(site, index.data, path),
                         high,
                         boundary_sizes(site.min_items, high, (len(value),)),
                     )
@@ -327,7 +346,7 @@ def build_slots(
                     d,
                     path,
                     None,
-                    varier_for(None, value),
+                    varier_for(None, index.data, path),
                     cap,
                     boundary_sizes(0, cap, (len(value),)),
                 )
