@@ -538,7 +538,7 @@ class CommandRunner(Runner):
     ) -> Outcome:
         self.runs += 1
         if raw is None and path is None:
-            raw = json.dumps(data, indent=2, allow_nan=True).encode("utf-8")
+            raw = serialize(data, suffix)
         temporary: Path | None = None
         stdin_data: bytes | None = None
         if self.spec.uses_file:
@@ -667,6 +667,19 @@ class CommandRunner(Runner):
             tail,
             seconds,
         )
+
+
+def serialize(data: Any, suffix: str) -> bytes:
+    """An input as a command reads it: YAML for YAML targets, JSON otherwise.
+
+    TOML targets get JSON too (no TOML writer is a dependency); say so in the docs.
+    """
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        return text.encode("utf-8")
+    return json.dumps(data, indent=2, allow_nan=True, ensure_ascii=False).encode("utf-8")
 
 
 def open_runner(spec: ConsumerSpec, scratch: Path | None = None) -> Runner:

@@ -50,6 +50,8 @@ LONG_STRINGS = (0, 1, 63, 64, 65, 255, 256, 257, 1024, 4096, 65_536, 1_000_000)
 UNKNOWN_KEYS = ("unexpected", "__proto__", "", "constructor", "ünïcødé")
 DUPLICATE_FACTORS = (2, 4, 10)
 UNIQUE_CHECK = 1500
+GENERATED = -1
+"""Slot.doc of an array in a schema-generated document (no real file yet)."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,20 @@ def build_slots(
                     boundary_sizes(0, cap, (len(value),)),
                 )
             )
+    if not docs:  # no real file yet: size the arrays of schema-generated documents
+        for site in sites:
+            if "*" not in site.path:
+                high = site.max_items if site.max_items is not None else cap
+                slots.append(
+                    Slot(
+                        GENERATED,
+                        site.path,
+                        site,
+                        None,
+                        high,
+                        boundary_sizes(site.min_items, high, ()),
+                    )
+                )
     slots.sort(key=lambda s: (len(s.path), s.doc))
     return slots[:64]
 
@@ -360,7 +376,7 @@ def case_strategy(sources: Sources) -> st.SearchStrategy[Case]:
     weights: list[tuple[int, st.SearchStrategy[Case]]] = []
     if sources.docs:
         weights.append((MUTATION_WEIGHT, _mutations(sources)))
-    if sources.slots:
+    if sources.slots and (sources.docs or sources.schema_strategy is not None):
         weights.append((BOUNDARY_WEIGHT, _boundary(sources)))
     if sources.schema_strategy is not None:
         weight = SCHEMA_WEIGHT if weights else 1
@@ -387,18 +403,25 @@ def _boundary(sources: Sources) -> st.SearchStrategy[Case]:
     @st.composite
     def build(draw: st.DrawFn) -> Case:
         slot = draw(st.sampled_from(slots))
-        base = sources.docs[slot.doc].data
-        real = get(base, slot.path)
+        vary = slot.vary
+        if slot.doc == GENERATED:
+            assert sources.schema_strategy is not None
+            base = draw(sources.schema_strategy)
+            try:
+                real = get(base, slot.path)
+            except (KeyError, IndexError, TypeError):
+                real = None
+            if not isinstance(real, list) or not real:
+                return Case("schema", base)
+            vary = make_varier(real[:3], None)
+        else:
+            base = sources.docs[slot.doc].data
+            real = get(base, slot.path)
         size = draw(st.one_of(st.integers(0, slot.cap + 1), st.sampled_from(slot.sizes)))
         k = draw(st.integers(1, min(3, len(real)))) if real else 1
-        if real:
-            picks = [real[draw(st.integers(0, len(real) - 1))] for _ in range(k)]
-        elif sources.schema_strategy is not None:
-            return Case("schema", draw(sources.schema_strategy))
-        else:
-            picks = [None]
-        exact = draw(st.booleans())
-        vary = None if exact else slot.vary
+        picks = [real[draw(st.integers(0, len(real) - 1))] for _ in range(k)] if real else [None]
+        if draw(st.booleans()):  # exact copies: the duplicate-rows shape
+            vary = None
         array = filled(picks, size, vary)
         how = f"{pointer(slot.path)}: {size} items, " + (
             f"{k} item(s) repeated" if vary is None else f"{k} item(s) in varied unique copies"
