@@ -6,14 +6,17 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import vcs
 from .consumers import RunnerPool
-from .discover import CONFIG_SUFFIXES, Claimed, claimed_files, display_path, expand
+from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
-from .findings import Finding, Report
-from .load import load
+from .findings import Finding, Report, Severity
+from .load import Format, Loaded, load
+from .previous import Baseline, GitBaseline, PathBaseline, load_previous
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
+from .summary import FileChange, Status, compare_lists
 
 
 def resolve_settings(
@@ -21,12 +24,16 @@ def resolve_settings(
     schema: str | Path | None = None,
     cwd: Path | None = None,
 ) -> Settings:
-    """The run's settings: ``--schema`` alone needs no configuration file at all."""
+    """The run's settings: ``--schema`` alone needs no configuration file at all.
+
+    Relative paths given here are relative to ``cwd`` (the user's working folder).
+    """
     cwd = cwd or Path.cwd()
+    schema_path = cwd / schema if schema is not None else None
     if config is not None:
-        settings = load_settings(Path(config), str(config))
-    elif schema is not None:
-        return Settings(path=None, root=cwd, targets=(Target("schema", ("*",), (), Path(schema)),))
+        settings = load_settings(cwd / config, str(config))
+    elif schema_path is not None:
+        return Settings(path=None, root=cwd, targets=(Target("schema", ("*",), (), schema_path),))
     else:
         found = find_config(cwd.absolute())
         if found is None:
@@ -35,11 +42,11 @@ def resolve_settings(
                 "parents; write one, or pass --config PATH or --schema FILE"
             )
         settings = load_settings(found, display_path(found, cwd))
-    if schema is not None:  # --schema with --config: the schema replaces every target's
+    if schema_path is not None:  # --schema with --config: the schema replaces every target's
         settings = Settings(
             settings.path,
             settings.root,
-            (Target("schema", ("*",), (), Path(schema)),),
+            (Target("schema", ("*",), (), schema_path),),
             settings.schema_dirs,
             settings.allow_remote_refs,
         )
@@ -53,6 +60,9 @@ def check(
     schema: str | Path | None = None,
     schema_dirs: Sequence[str | Path] = (),
     allow_remote_refs: bool | None = None,
+    base: str | None = None,
+    base_path: str | Path | None = None,
+    summarize: bool = False,
     cwd: str | Path | None = None,
     no_consumer: bool = False,
 ) -> Report:
@@ -60,21 +70,29 @@ def check(
 
     ``paths``: files or folders (default: every file any target claims). ``schema``: check
     ``paths`` against this one schema with no configuration file (like
-    ``check-jsonschema --schemafile``). Raises ConfigurationError when configguard cannot
-    do its job (exit 2 on the command line). Each target's consumer is run on its files
-    (a crash is a ``consumer-crash`` finding) unless ``no_consumer``.
+    ``check-jsonschema --schemafile``). ``base``: a git ref to compare with (with no
+    ``paths``, only files changed since it are checked); ``base_path``: a last-known-good
+    file or folder to compare with. ``summarize``: add per-file change summaries to the
+    report. Raises ConfigurationError when configguard cannot do its job (exit 2 on the
+    command line). Each target's consumer is run on its files (a crash is a
+    ``consumer-crash`` finding) unless ``no_consumer``.
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, schema, here)
     registry = SchemaRegistry(
-        tuple(settings.schema_dirs) + tuple(Path(d) for d in schema_dirs),
+        tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
     )
     if schema is not None and not paths:
         raise ConfigurationError(
-            "--schema needs the files to check: configguard check --schema S FILE..."
+            "--schema needs the files to check: configguard check --schema SCHEMA FILE..."
         )
+    baseline = _baseline(base, base_path, here, settings)
     given = [here / p if not os.path.isabs(p) else Path(p) for p in paths]
+    if not given and baseline is not None:
+        given = baseline.changed_paths() or []
+        if not given and base is not None:
+            return Report.build(_deletions(baseline, settings, here), 0, [] if summarize else None)
     if schema is not None and settings.path is None:
         files = [
             Claimed(p, display_path(p, here), settings.targets)
@@ -83,14 +101,66 @@ def check(
     else:
         files = claimed_files(settings, given, here)
     findings: list[Finding] = []
+    changes: list[FileChange] | None = [] if summarize and baseline is not None else None
     with RunnerPool() as pool:
         for claimed in files:
-            findings.extend(_check_file(claimed, registry, None if no_consumer else pool))
-    return Report.build(findings, len(files))
+            consumers = None if no_consumer else pool
+            findings.extend(_check_file(claimed, registry, baseline, changes, consumers))
+    if baseline is not None and not paths:
+        findings.extend(_deletions(baseline, settings, here, changes))
+    return Report.build(findings, len(files), changes, checked=[c.display for c in files])
+
+
+def _baseline(
+    base: str | None, base_path: str | Path | None, here: Path, settings: Settings
+) -> Baseline | None:
+    if base is not None and base_path is not None:
+        raise ConfigurationError("use --base or --base-path, not both")
+    if base is not None:
+        return GitBaseline(base, here)
+    if base_path is not None:
+        return PathBaseline(here / base_path, settings.root, here)
+    return None
+
+
+def _deletions(
+    baseline: Baseline, settings: Settings, here: Path, changes: list[FileChange] | None = None
+) -> list[Finding]:
+    """Files claimed by a target that are gone since the baseline: reported, never silent."""
+    if settings.path is None or not isinstance(baseline, GitBaseline):
+        return []
+    matcher = Matcher(settings)
+    out = []
+    for change in baseline.deleted():
+        path = baseline.root / change.path
+        if not matcher.targets_for(path):
+            continue
+        display = display_path(path, here)
+        out.append(
+            Finding(
+                rule="file-deleted",
+                kind="file-deleted",
+                severity=Severity.INFO,
+                file=display,
+                path="",
+                line=0,
+                column=0,
+                message=f"deleted since {baseline.ref}",
+            )
+        )
+        if changes is not None:
+            raw = vcs.read_at(baseline.ref, change.path, baseline.root)
+            size = len(raw) if raw is not None else None
+            changes.append(FileChange(display, "deleted", change.path, size, None))
+    return out
 
 
 def _check_file(
-    claimed: Claimed, registry: SchemaRegistry, consumers: RunnerPool | None = None
+    claimed: Claimed,
+    registry: SchemaRegistry,
+    baseline: Baseline | None = None,
+    changes: list[FileChange] | None = None,
+    consumers: RunnerPool | None = None,
 ) -> list[Finding]:
     formats = {t.format for t in claimed.targets}
     fmt = formats.pop() if len(formats) == 1 else None
@@ -98,6 +168,9 @@ def _check_file(
     findings = load_findings(loaded, claimed.display)
     if any(f.kind == "parse-error" for f in findings):
         return findings
+    previous = _previous_documents(claimed, baseline, fmt)
+    if changes is not None:
+        changes.extend(_summaries(claimed, loaded, previous, baseline))
     for target in claimed.targets:
         if target.schema is None:
             continue
@@ -109,3 +182,52 @@ def _check_file(
 
         findings.extend(smoke_findings(claimed, loaded, consumers))
     return findings
+
+
+def _previous_documents(
+    claimed: Claimed, baseline: Baseline | None, fmt: Format | None
+) -> Loaded | None:
+    """The previous version, parsed; None when there is none (a new file) or it is unusable."""
+    if baseline is None:
+        return None
+    previous = baseline.previous(claimed.path)
+    if previous is None:
+        return None
+    loaded = load_previous(previous, fmt)
+    if any(p.kind == "parse-error" for p in loaded.problems):
+        return None
+    return loaded
+
+
+def _summaries(
+    claimed: Claimed, loaded: Loaded, previous: Loaded | None, baseline: Baseline | None
+) -> list[FileChange]:
+    new_bytes = loaded.source.size if loaded.source else None
+    if previous is None or previous.source is None:
+        return [FileChange(claimed.display, "added", None, None, new_bytes)]
+    label = previous.source.display
+    old_path = label.split(":", 1)[1] if isinstance(baseline, GitBaseline) else label
+    renamed = isinstance(baseline, GitBaseline) and old_path != _repo_relative(claimed, baseline)
+    multi = len(loaded.documents) > 1
+    out = []
+    for i, document in enumerate(loaded.documents):
+        old = previous.documents[i].data if i < len(previous.documents) else None
+        lists = compare_lists(old, document.data)
+        unchanged = old == document.data and previous.source.size == new_bytes
+        status: Status = "renamed" if renamed else "unchanged" if unchanged else "modified"
+        out.append(
+            FileChange(
+                claimed.display,
+                status,
+                label,
+                previous.source.size,
+                new_bytes,
+                lists,
+                i if multi else None,
+            )
+        )
+    return out
+
+
+def _repo_relative(claimed: Claimed, baseline: GitBaseline) -> str:
+    return Path(os.path.abspath(claimed.path)).relative_to(baseline.root).as_posix()

@@ -32,6 +32,21 @@ def _use_color(choice: bool | None, stream: TextIO) -> bool:
         return False
 
 
+def _width(stream: TextIO) -> int:
+    """The terminal's width; 100 columns when piped (COLUMNS wins), so logs are stable."""
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(int(os.environ["COLUMNS"]), 40)
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if tty:
+        return max(shutil.get_terminal_size((100, 24)).columns, 40)
+    return 100
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="configguard")
 def main() -> None:
@@ -61,12 +76,37 @@ def main() -> None:
     help="Download $refs that no local schema provides.",
 )
 @click.option(
+    "--base",
+    metavar="REF",
+    help="Compare with this git ref (no PATHS: only files changed since REF).",
+)
+@click.option(
+    "--base-path",
+    metavar="PATH",
+    help="Compare with this last-known-good file, or the same relative path under this folder.",
+)
+@click.option(
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
+    default=None,
     metavar="NAME",
-    help="Report format: text or json (and any plugin reporter).",
+    help="Report format: text (default), json, sarif, junit, github, gitlab, markdown, "
+    "or a plugin's.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="[FORMAT:]FILE",
+    help="Write the --format report to FILE (the terminal gets text), or a FORMAT report "
+    "to FILE as well (repeatable).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Text report: one line per finding, no summary; silent when all pass.",
 )
 @click.option("-v", "--verbose", count=True, help="Show every alternative of anyOf/oneOf failures.")
 @click.option(
@@ -79,7 +119,11 @@ def check(
     schema: str | None,
     schema_dirs: tuple[str, ...],
     allow_remote_refs: bool | None,
-    fmt: str,
+    base: str | None,
+    base_path: str | None,
+    fmt: str | None,
+    outputs: tuple[str, ...],
+    quiet: bool,
     verbose: int,
     color: bool | None,
     no_consumer: bool,
@@ -92,25 +136,68 @@ def check(
     """
     from . import api
     from .errors import ConfigurationError
-    from .reporters import ReportOptions, get_reporter
+    from .reporters import ReportOptions
+    from .reporters import outputs as report_outputs
 
     try:
-        reporter = get_reporter(fmt)
+        destinations = report_outputs.plan(fmt, outputs)
         report = api.check(
             paths,
             config=config,
             schema=schema,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
+            base=base,
+            base_path=base_path,
             no_consumer=no_consumer,
+            summarize=bool(base or base_path)
+            and (verbose > 0 or any(d.format != "text" for d in destinations)),
         )
+        stdout = sys.stdout
+        options = ReportOptions(
+            color=_use_color(color, stdout), verbose=verbose, width=_width(stdout), quiet=quiet
+        )
+        report_outputs.write(report, destinations, stdout, options)
     except ConfigurationError as exc:
         _fail(str(exc))
         return
-    stdout = sys.stdout
-    options = ReportOptions(color=_use_color(color, stdout), verbose=verbose)
-    reporter.emit(report, stdout, options)
     sys.exit(report.exit_code())
+
+
+@main.command()
+@click.argument("root", default=".", type=click.Path(file_okay=False, path_type=str))
+@click.option("--dry-run", is_flag=True, help="Print the proposed files; write nothing.")
+def init(root: str, dry_run: bool) -> None:
+    """Propose a configguard.yaml and starter rules from the config files in ROOT.
+
+    Targets group JSON/YAML/TOML files by folder and shape; limits are today's sizes with
+    headroom, each with a comment saying where it came from. Never overwrites a file.
+    """
+    from pathlib import Path
+
+    from . import init as init_
+    from .errors import ConfigurationError
+
+    try:
+        plan = init_.propose(Path(root))
+        if dry_run:
+            for path, content in plan.files.items():
+                click.echo(f"# ---- {os.path.relpath(path)} ----")
+                click.echo(content)
+            return
+        written = init_.write(plan)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    claimed = sum(len(t.files) for t in plan.targets)
+    click.echo(
+        f"Wrote {os.path.relpath(written[0])}: {len(plan.targets)} targets, {claimed} files."
+    )
+    for path in written[1:]:
+        click.echo(f"Wrote {os.path.relpath(path)}.")
+    for rel, reason in plan.skipped:
+        click.echo(f"Left out {rel}: {reason}")
+    click.echo("Review them, then run: configguard check")
 
 
 @main.command()
@@ -197,7 +284,7 @@ def fuzz(
         _fail(str(exc))
         return
     stdout = sys.stdout
-    options = ReportOptions(color=_use_color(color, stdout))
+    options = ReportOptions(color=_use_color(color, stdout), width=_width(stdout))
     if reporter is not None:
         reporter.emit(result.report, stdout, options)
     else:

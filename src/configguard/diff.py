@@ -13,12 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 _ID_KEYS = ("id", "name", "key", "uid", "uuid", "slug")
 
 
 def canonical(value: Any) -> str:
     """One string per JSON value: equal values, equal strings (key order ignored)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # integers beyond 64 bits: the slower, exact encoder
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_key(item: Any, key: Sequence[str] | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,22 @@ class Report:
 
     findings: tuple[Finding, ...]
     files: int
+    changes: tuple[Any, ...] | None = None
+    """Per-file change summaries (``summary.FileChange``) when a baseline was given."""
+    checked: tuple[str, ...] = ()
+    """Display paths of the files checked (JUnit lists the ones that passed, too)."""
 
     @staticmethod
-    def build(findings: list[Finding], files: int) -> Report:
-        return Report(tuple(sorted(set(findings), key=Finding.sort_key)), files)
+    def build(
+        findings: list[Finding],
+        files: int,
+        changes: list[Any] | None = None,
+        checked: Sequence[str] = (),
+    ) -> Report:
+        ordered = tuple(sorted(set(findings), key=Finding.sort_key))
+        return Report(
+            ordered, files, tuple(changes) if changes is not None else None, tuple(sorted(checked))
+        )
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -4,12 +4,23 @@ User config files are validated by jsonschema-rs (drafts 4 to 2020-12, chosen by
 ``$schema``; 65-140x faster than Python jsonschema here and hashed ``uniqueItems``).
 Every ``$ref`` outside the schema goes through :meth:`SchemaRegistry.retrieve`, which
 answers from the schema directories and refuses the network unless allowed.
+
+Two readings where validators differ, chosen to match Ajv (which SchemaStore and most
+editors use) and, for the first, the JSON Schema specification of 2019-09 onwards:
+
+* ``contentMediaType`` and ``contentEncoding`` are annotations in every draft, never
+  checks (jsonschema-rs would check them in drafts 6 and 7 only; Python jsonschema and
+  Ajv never do).
+* in a draft-04 schema, ``const`` (a draft-06 keyword that strict draft-04 validators
+  silently ignore) is honoured, read as ``enum: [value]``: a schema author who wrote it
+  meant it, and ignoring it would accept exactly the values it forbids.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +72,8 @@ class SchemaRegistry:
         self._by_uri: dict[str, Path] | None = None
         self._documents: dict[Path, Any] = {}
         self._compiled: dict[Path, CompiledSchema] = {}
+        self._missing: list[str] = []
+        """URIs refused while compiling the current schema, to explain a failure."""
 
     # -- the offline index -------------------------------------------------------------
     def _index(self) -> dict[str, Path]:
@@ -92,7 +105,7 @@ class SchemaRegistry:
     def document(self, path: Path) -> Any:
         path = path.resolve()
         if path not in self._documents:
-            self._documents[path] = _read_schema(path)
+            self._documents[path] = _prepare(_read_schema(path))
         return self._documents[path]
 
     def retrieve(self, uri: str) -> Any:
@@ -108,10 +121,26 @@ class SchemaRegistry:
             return self.document(path)
         if self.allow_remote_refs and key.startswith(("http://", "https://")):
             return _download(key)
-        raise LookupError(
-            f"$ref {uri} is not available offline: put that schema (with its $id) in a "
-            "schema_dirs folder, or allow remote references (allow_remote_refs: true)"
-        )
+        self._missing.append(key)
+        raise LookupError(_offline_message(key, ""))
+
+    def _written_as(self, uri: str) -> str:
+        """Where a schema already read refers to ``uri``: " (written "x" in y.json)" or ""."""
+        for path, document in self._documents.items():
+            stack = [document]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    ref = node.get("$ref")
+                    target = ref.split("#", 1)[0] if isinstance(ref, str) else ""
+                    if target == uri:
+                        return f" (in {path.name})"
+                    if target and uri.endswith("/" + target):
+                        return f' (written "{ref}" in {path.name})'
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+        return ""
 
     # -- compiling ---------------------------------------------------------------------
     def compiled(self, path: Path) -> CompiledSchema:
@@ -129,6 +158,7 @@ class SchemaRegistry:
         schema = self.document(path)
         if not isinstance(schema, (dict, bool)):
             raise ConfigurationError("a schema must be a JSON object or a boolean", str(path))
+        self._missing.clear()
         try:
             validator = jsonschema_rs.validator_for(
                 schema,
@@ -138,8 +168,93 @@ class SchemaRegistry:
             )
         except (jsonschema_rs.ValidationError, ValueError) as exc:
             reason = str(exc).split("\n", 1)[0]
+            if self._missing:  # jsonschema-rs wraps our LookupError; say it plainly
+                uri = self._missing[-1]
+                reason = _offline_message(uri, self._written_as(uri))
             raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
         return CompiledSchema(path, validator)
+
+
+def _offline_message(uri: str, written_as: str) -> str:
+    return (
+        f"$ref {uri}{written_as} is not available offline: put that schema (with its $id) "
+        "in a schema_dirs folder, or allow remote references (allow_remote_refs: true)"
+    )
+
+
+_DRAFT4_URIS = ("http://json-schema.org/draft-04/schema", "https://json-schema.org/draft-04/schema")
+# Where a subschema can stand, in any draft: a property *named* "const" (a key of
+# "properties") or a "const" key inside enum/default data is never taken for a keyword.
+_SUBSCHEMA = (
+    "additionalItems",
+    "additionalProperties",
+    "not",
+    "items",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "items", "prefixItems")
+_SUBSCHEMA_MAPS = (
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependencies",
+    "dependentSchemas",
+)
+_ANNOTATIONS = ("contentMediaType", "contentEncoding")
+
+
+def _is_draft4(schema: Any) -> bool:
+    declared = schema.get("$schema") if isinstance(schema, dict) else None
+    return isinstance(declared, str) and declared.rstrip("#") in _DRAFT4_URIS
+
+
+def _subschemas(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every object schema in ``schema`` (itself included), parents before children."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield node
+        for key in _SUBSCHEMA:
+            stack.append(node.get(key))
+        for key in _SUBSCHEMA_LISTS:
+            if isinstance(node.get(key), list):
+                stack.extend(node[key])
+        for key in _SUBSCHEMA_MAPS:
+            if isinstance(node.get(key), dict):
+                stack.extend(node[key].values())
+
+
+def _prepare(schema: Any) -> Any:
+    """The readings described in the module docstring, applied once to a schema document.
+
+    Dropping content* keywords keeps jsonschema-rs from checking them in drafts 6 and 7
+    (a no-op keyword hook would do the same but makes all validation about 1.7x slower).
+    ``const: v`` in draft-04 becomes ``enum: [v]``, which compares the same way.
+    """
+    draft4 = _is_draft4(schema)
+    for node in _subschemas(schema):
+        for key in _ANNOTATIONS:
+            if isinstance(node.get(key), str):
+                del node[key]
+        if draft4 and "const" in node:
+            value = node["const"]
+            if "enum" not in node:
+                del node["const"]
+                node["enum"] = [value]
+            elif isinstance(node.get("allOf", []), list):
+                del node["const"]
+                node["allOf"] = [*node.get("allOf", []), {"enum": [value]}]
+    return schema
 
 
 def _download(uri: str) -> Any:
@@ -240,7 +355,8 @@ def _message(error: Any) -> str:
     if name == "UniqueItems" and isinstance(error.instance, list):
         first, second = _first_duplicate(error.instance)
         if second >= 0:
-            return f"items {first} and {second} are equal ({_short(json.dumps(error.instance[second]))}); items must be unique"
+            copy = _short(json.dumps(error.instance[second]))
+            return f"items {first} and {second} are equal ({copy}); items must be unique"
     return _short(error.message)
 
 

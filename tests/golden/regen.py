@@ -21,6 +21,11 @@ CASES: list[tuple[str, Path, list[str]]] = [
     ("project.json", PROJECT, ["check", "--format", "json"]),
     ("example.text.txt", EXAMPLE, ["check", "--no-color"]),
     ("example.json", EXAMPLE, ["check", "--format", "json"]),
+    ("project.sarif", PROJECT, ["check", "--format", "sarif"]),
+    ("project.junit.xml", PROJECT, ["check", "--format", "junit"]),
+    ("project.github.txt", PROJECT, ["check", "--format", "github"]),
+    ("project.md", PROJECT, ["check", "--format", "markdown"]),
+    ("project.quiet.txt", PROJECT, ["check", "--no-color", "--quiet"]),
 ]
 
 
@@ -38,6 +43,9 @@ def main_() -> None:
     for name, folder, args in CASES:
         (HERE / name).write_text(render(folder, args), encoding="utf-8")
         print(f"wrote {name}", file=sys.stderr)
+    from tests.golden import reporters_sample
+
+    reporters_sample.main()
 
 
 if __name__ == "__main__":

@@ -138,10 +138,10 @@ def load(path: Path, display: str, fmt: Format | None = None, raw: bytes | None 
     except UnicodeDecodeError as exc:
         return Loaded(None, [], [_decode_problem(raw, exc)])
     source = Source(path, display, fmt, len(raw), text)
-    return _parse(source)
+    return _parse(source, raw)
 
 
-def _parse(source: Source) -> Loaded:
+def _parse(source: Source, raw: bytes | None = None) -> Loaded:
     from . import json as json_loader
     from . import toml as toml_loader
     from . import yaml as yaml_loader
@@ -151,7 +151,7 @@ def _parse(source: Source) -> Loaded:
         if source.format == "json":
             if not source.text.strip():
                 raise json_loader.JsonProblem("the file is empty; JSON needs a value", 1, 1)
-            data, has_duplicates = json_loader.load_json(source.text)
+            data, has_duplicates = json_loader.load_json(source.text, raw)
             if has_duplicates:
                 scan = json_loader.scan_json(source.text)
                 source._positions = [scan.positions]

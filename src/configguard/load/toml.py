@@ -7,6 +7,7 @@ their key's line, which is what "at least the line" promises.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from typing import Any
@@ -19,6 +20,8 @@ _KEY = re.compile(
     r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
     r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=\s*"""
 )
+_NON_FINITE = re.compile(r"=\s*[-+]?(?:inf|nan)\b")
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
 
 
@@ -30,7 +33,9 @@ class TomlProblem(Exception):
 
 def load_toml(text: str) -> Any:
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+        _refuse_non_finite(data, text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _POSITION.search(message)
@@ -43,6 +48,29 @@ def load_toml(text: str) -> Any:
             line, column = 1, 1
         message = _POSITION.sub("", message).replace("(at end of document)", "at end of file")
         raise TomlProblem(message.strip(), line, column) from None
+    except ValueError as exc:  # e.g. an integer beyond Python's digit limit
+        m = _LONG_NUMBER.search(text)
+        line, column = (text.count("\n", 0, m.start()) + 1, 1) if m else (1, 1)
+        if m:
+            column = m.start() - text.rfind("\n", 0, m.start())
+        raise TomlProblem(str(exc).split(";")[0], line, column) from None
+
+
+def _refuse_non_finite(data: Any, text: str) -> None:
+    """TOML's inf and nan have no JSON equivalent (validators would see null)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            m = _NON_FINITE.search(text)
+            line = text.count("\n", 0, m.start()) + 1 if m else 1
+            raise TomlProblem(
+                f"{value} has no JSON equivalent: JSON Schema cannot check it", line, 1
+            )
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _parts(dotted: str) -> list[str]:

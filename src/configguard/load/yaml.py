@@ -94,12 +94,15 @@ def resolve_plain(value: str) -> Any:
     if _INT16.fullmatch(value):
         return int(value[2:], 16)
     if _FLOAT.fullmatch(value):
-        return float(value)
-    m = _INF.fullmatch(value)
-    if m:
-        return -math.inf if m.group(1) == "-" else math.inf
-    if _NAN.fullmatch(value):
-        return math.nan
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"number {value} overflows a 64-bit float")
+        return number
+    if _INF.fullmatch(value) or _NAN.fullmatch(value):
+        raise ValueError(
+            f"{value} has no JSON equivalent: JSON Schema cannot check it and JSON consumers "
+            "reject it; quote it if a string is meant"
+        )
     return value
 
 
@@ -115,7 +118,7 @@ _TAGGED_SCALARS: dict[str, Callable[[str], Any]] = {
     _YAML + "null": lambda v: None,
     _YAML + "bool": lambda v: _BOOL.get(v, v),
     _YAML + "int": lambda v: resolve_plain(v) if isinstance(resolve_plain(v), int) else int(v),
-    _YAML + "float": float,
+    _YAML + "float": lambda v: float(resolve_plain(v)),
     # No JSON counterpart: kept as the text the author wrote.
     _YAML + "timestamp": str,
     _YAML + "binary": str,
@@ -232,7 +235,13 @@ class _Builder:
                     value = event.value
                 else:
                     _refuse_tag(tag, event)
-                    value = _TAGGED_SCALARS.get(tag, str)(event.value)
+                    try:
+                        value = _TAGGED_SCALARS.get(tag, str)(event.value)
+                    except ValueError as exc:
+                        short = "!!" + tag[len(_YAML) :]
+                        raise YamlProblem(
+                            f"{short} {event.value!r}: {exc}", *_mark(event)
+                        ) from None
                 self._place(stack, root, value, 1, event, positions)
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
@@ -343,6 +352,8 @@ class _Builder:
 
     def _key(self, frame: _Frame, event: Any, doc_index: int) -> None:
         value = event.value
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
         if event.tag is None and event.implicit[0] and value == "<<":
             frame.key, frame.key_mark = _MERGE, event.start_mark
             return

@@ -16,6 +16,11 @@ GROUP = "configguard.reporters"
 BUILTIN = {
     "text": "configguard.reporters.text:TextReporter",
     "json": "configguard.reporters.json:JsonReporter",
+    "sarif": "configguard.reporters.sarif:SarifReporter",
+    "junit": "configguard.reporters.junit:JunitReporter",
+    "github": "configguard.reporters.github:GithubReporter",
+    "markdown": "configguard.reporters.markdown:MarkdownReporter",
+    "gitlab": "configguard.reporters.gitlab:GitlabReporter",
 }
 
 
@@ -24,6 +29,8 @@ class ReportOptions:
     color: bool = False
     verbose: int = 0
     width: int = 100
+    quiet: bool = False
+    """Findings only: no source lines, no summary, nothing when all pass (text report)."""
 
 
 class Reporter(Protocol):

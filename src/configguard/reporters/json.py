@@ -17,11 +17,14 @@ def _jsonable(value: Any) -> Any:
 
 
 def as_dict(report: Report) -> dict[str, Any]:
-    return {
+    out = {
         "version": 1,
         "findings": [{k: _jsonable(v) for k, v in f.to_dict().items()} for f in report.findings],
         "summary": {"files": report.files, "errors": report.errors, "warnings": report.warnings},
     }
+    if report.changes is not None:
+        out["changes"] = [change.to_dict() for change in report.changes]
+    return out
 
 
 class JsonReporter:

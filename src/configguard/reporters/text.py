@@ -99,16 +99,75 @@ def summary_line(report: Report) -> list[Segment]:
     ]
 
 
+def _size(n: int | None) -> str:
+    if n is None:
+        return "none"
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def _percent(old: int | None, new: int | None) -> str:
+    if not old or new is None:
+        return ""
+    return f" ({(new - old) / old:+.0%})"
+
+
+def change_lines(report: Report) -> list[list[Segment]]:
+    """The -v change summary: sizes and keyed entry counts, per file."""
+    if report.changes is None:
+        return []
+    lines: list[list[Segment]] = [[("Changes:", "bold")]]
+    if not report.changes:
+        lines.append([("  no claimed file changed", "dim")])
+    for change in report.changes:
+        doc = f" document {change.document}" if change.document is not None else ""
+        since = f" from {change.previous}" if change.previous else ""
+        growth = _percent(change.old_bytes, change.new_bytes)
+        sizes = f"{_size(change.old_bytes)} -> {_size(change.new_bytes)}{growth}"
+        lines.append(
+            [
+                (f"  {change.file}{doc}", "bold"),
+                (
+                    f" {change.status}{since}: {sizes}",
+                    "",
+                ),
+            ]
+        )
+        for item in change.lists:
+            if item.old == item.new and not (
+                item.added or item.removed or item.changed or item.duplicates
+            ):
+                continue
+            by = f" by {'+'.join(item.key)}" if item.key else ""
+            counts = f"{item.old if item.old is not None else 0} -> {item.new or 0} entries{by}"
+            detail = f"+{item.added} added, -{item.removed} removed, ~{item.changed} changed"
+            if item.duplicates:
+                detail += f", {item.duplicates} duplicated"
+            lines.append(
+                [
+                    (f"    {item.pointer or '/'}: ", "dim"),
+                    (counts + _percent(item.old, item.new), ""),
+                    (f" ({detail})", "dim"),
+                ]
+            )
+    lines.append([])
+    return lines
+
+
 class TextReporter:
     name = "text"
 
     def emit(self, report: Report, stream: TextIO, options: ReportOptions) -> None:
-        lines: list[list[Segment]] = []
+        lines: list[list[Segment]] = change_lines(report) if options.verbose else []
         for finding in report.findings:
-            lines.extend(finding_lines(finding, options))
-        if report.findings:
-            lines.append([])
-        lines.append(summary_line(report))
+            found = finding_lines(finding, options)
+            lines.extend(found[:1] if options.quiet else found)
+        if not options.quiet:
+            if report.findings:
+                lines.append([])
+            lines.append(summary_line(report))
         if not options.color:
             for segments in lines:
                 stream.write("".join(text for text, _ in segments).rstrip() + "\n")

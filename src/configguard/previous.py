@@ -1,0 +1,111 @@
+"""Where a file's previous version comes from: a git ref, or a last-known-good path.
+
+``--base REF`` reads ``git cat-file blob REF:path`` (following renames); ``--base-path P``
+reads P itself when it is a file, else the same path relative to the configuration root
+under the folder P. Either way nothing in the work tree is touched.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import vcs
+from .errors import ConfigurationError
+from .load import Format, Loaded, load
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The previous version of one file: its label (``REF:path`` or a path) and bytes."""
+
+    label: str
+    raw: bytes
+
+
+class Baseline(ABC):
+    """Answers "what did this file look like before?" for every checked file."""
+
+    @abstractmethod
+    def previous(self, path: Path) -> Previous | None:
+        """The previous version of ``path``; None for a file that is new."""
+
+    def deleted(self) -> list[vcs.Change]:
+        """Files gone since the baseline (only git knows)."""
+        return []
+
+    def changed_paths(self) -> list[Path] | None:
+        """The files changed since the baseline, when it can tell (``--base`` with no paths)."""
+        return None
+
+
+@dataclass
+class GitBaseline(Baseline):
+    ref: str
+    cwd: Path
+    root: Path = field(init=False)
+    changes: list[vcs.Change] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.root = vcs.repo_root(self.cwd)
+        self.changes = vcs.changes_since(self.ref, self.root)
+        self._old_path = {c.path: c.old_path for c in self.changes}
+
+    def _relative(self, path: Path) -> str | None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def previous(self, path: Path) -> Previous | None:
+        relative = self._relative(path)
+        if relative is None:
+            return None
+        old = self._old_path.get(relative, relative)
+        if old is None:  # added since the ref
+            return None
+        raw = vcs.read_at(self.ref, old, self.root)
+        return Previous(f"{self.ref}:{old}", raw) if raw is not None else None
+
+    def deleted(self) -> list[vcs.Change]:
+        return [c for c in self.changes if c.status == "deleted"]
+
+    def changed_paths(self) -> list[Path]:
+        return [self.root / c.path for c in self.changes if c.status != "deleted"]
+
+
+@dataclass
+class PathBaseline(Baseline):
+    base: Path
+    root: Path
+    cwd: Path
+
+    def __post_init__(self) -> None:
+        if not self.base.exists():
+            raise ConfigurationError("--base-path: no such file or folder", str(self.base))
+
+    def previous(self, path: Path) -> Previous | None:
+        if self.base.is_file():
+            candidate = self.base
+        else:
+            try:
+                relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
+            except ValueError:
+                relative = Path(path.name)
+            candidate = self.base / relative
+        try:
+            raw = candidate.read_bytes()
+        except OSError:
+            return None  # no last-known-good copy: treated as a new file
+        try:
+            label = Path(os.path.abspath(candidate)).relative_to(os.path.abspath(self.cwd))
+        except ValueError:
+            label = candidate
+        return Previous(label.as_posix(), raw)
+
+
+def load_previous(previous: Previous, fmt: Format | None) -> Loaded:
+    """Parse a previous version like any file (its problems are not reported)."""
+    return load(Path(previous.label.split(":", 1)[-1]), previous.label, fmt, raw=previous.raw)

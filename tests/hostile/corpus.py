@@ -1,0 +1,209 @@
+"""The hostile-input corpus: files built to break config tools, generated (never committed).
+
+``python -m tests.hostile.corpus`` prints, for every case, configguard's exit code, peak
+memory and time on this machine (the figures quoted in issue notes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = {"type": "object", "properties": {"enabled": {"type": "boolean"}}}
+
+MEMORY_LIMIT = 1 << 30  # every case must run within 1 GiB of address space...
+TIME_LIMIT = 60.0  # ...and a minute
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    file: str
+    make: Callable[[Path], None]
+    exit_codes: tuple[int, ...] = (1,)
+    expect: str = ""
+    """A fragment the one-line finding (or error) must contain."""
+
+
+def _write(data: bytes | str) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+
+    return make
+
+
+def _alias_bomb(path: Path) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _symlink_loop(path: Path) -> None:
+    other = path.with_name("loop-b.json")
+    os.symlink(other.name, path)
+    os.symlink(path.name, other)
+
+
+def _directory(path: Path) -> None:
+    path.mkdir()
+
+
+CASES: list[Case] = [
+    Case("alias bomb (billion laughs)", "bomb.yaml", _alias_bomb, expect="alias bomb"),
+    Case(
+        "JSON nested 100,000 deep",
+        "deep.json",
+        _write("[" * 100_000 + "]" * 100_000),
+        expect="nesting",
+    ),
+    Case(
+        "YAML nested 100,000 deep",
+        "deep.yaml",
+        _write("[" * 100_000 + "]" * 100_000),
+        expect="nesting",
+    ),
+    Case("invalid UTF-8", "latin1.yaml", _write(b"name: caf\xe9\n"), expect="not valid UTF-8"),
+    Case(
+        "UTF-8 BOM", "bom.json", _write(b'\xef\xbb\xbf{"enabled": "yes"}'), expect="is not of type"
+    ),
+    Case(
+        "UTF-16 with BOM",
+        "utf16.json",
+        _write('{"enabled": 1}'.encode("utf-16")),
+        expect="is not of type",
+    ),
+    Case("NUL bytes", "nul.yaml", _write(b"enabled: tr\x00ue\n"), expect="not allowed"),
+    Case(
+        "CRLF and mixed line endings",
+        "crlf.yaml",
+        _write(b"a: 1\r\nb: 2\nenabled: 3\r\n"),
+        expect="is not of type",
+    ),
+    Case("empty JSON file", "empty.json", _write(b""), expect="empty"),
+    Case("empty YAML file", "empty.yaml", _write(b""), expect="null is not of type"),
+    Case(
+        "only comments",
+        "comments.yaml",
+        _write("# nothing\n# here\n"),
+        expect="null is not of type",
+    ),
+    Case(
+        "duplicate keys at every level",
+        "dups.yaml",
+        _write("a:\n  b:\n    c: 1\n    c: 2\n  b: 3\na: 4\n"),
+        expect="duplicate key",
+    ),
+    Case("NaN in JSON", "nan.json", _write('{"enabled": NaN}'), expect="NaN is not valid JSON"),
+    Case(
+        "Infinity in JSON", "inf.json", _write('{"enabled": -Infinity}'), expect="is not valid JSON"
+    ),
+    Case(".nan in YAML", "nan.yaml", _write("enabled: .nan\n"), expect="no JSON equivalent"),
+    Case(
+        "integer of 100,000 digits",
+        "bigint.json",
+        _write('{"n": ' + "9" * 100_000 + "}"),
+        expect="100000 digits",
+    ),
+    Case("float 1e999999", "huge.json", _write('{"n": 1e999999}'), expect="overflows"),
+    Case(
+        "YAML tag constructing Python objects",
+        "tag.yaml",
+        _write('enabled: !!python/object/apply:os.system ["echo pwned"]\n'),
+        expect="would construct a Python object",
+    ),
+    Case(
+        "YAML 1.1 booleans",
+        "yes.yaml",
+        _write("enabled: yes\n"),
+        expect='"yes" is not of type "boolean"',
+    ),
+    Case("symlink loop", "loop-a.json", _symlink_loop, expect="cannot read file"),
+    Case(
+        "directory named x.json", "dir.json", _directory, exit_codes=(0,), expect="No files checked"
+    ),
+]
+
+
+def build(folder: Path) -> None:
+    (folder / "schema.json").write_text(json.dumps(SCHEMA))
+    for case in CASES:
+        case.make(folder / case.file)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_kib: int
+
+
+# Runs the CLI, then reports the process's own peak RSS on stderr's last line.
+_WRAPPER = """
+import atexit, resource, sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+atexit.register(lambda: sys.stderr.write(
+    "\\nPEAK_KIB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+sys.argv = ["configguard", *sys.argv[1:]]
+from configguard.cli import run
+run()
+"""
+
+
+def run(folder: Path, file: str, fmt: str = "text") -> Outcome:
+    """configguard in a child process under the memory limit, with its peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _WRAPPER,
+            str(MEMORY_LIMIT),
+            "check",
+            "--schema",
+            "schema.json",
+            file,
+            "--format",
+            fmt,
+        ],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stdout, stderr = proc.communicate()
+        return Outcome(-1, stdout, stderr, TIME_LIMIT, 0)
+    seconds = time.perf_counter() - start
+    stderr, _, peak = stderr.rpartition("PEAK_KIB=")
+    return Outcome(proc.returncode, stdout, stderr.rstrip("\n"), seconds, int(peak or 0))
+
+
+def main() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        build(folder)
+        print(f"{'case':40} exit  time     peak RSS")
+        for case in CASES:
+            out = run(folder, case.file)
+            peak = out.peak_kib / 1024
+            print(f"{case.name:40} {out.code:>4}  {out.seconds:5.2f} s  {peak:6.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

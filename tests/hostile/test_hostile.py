@@ -1,0 +1,64 @@
+"""Every hostile input gets a located one-line finding (or exit 2), within memory and time,
+in text and in JSON; no traceback, ever."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.corpus import CASES, Case, build, run
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    build(folder)
+    return folder
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_hostile_case_text(corpus: Path, case: Case) -> None:
+    out = run(corpus, case.file)
+    assert out.code in case.exit_codes, out.stdout + out.stderr
+    assert "Traceback" not in out.stdout + out.stderr
+    assert case.expect in out.stdout + out.stderr
+    if out.code == 1:
+        first = out.stdout.splitlines()[0]
+        assert first.startswith(f"{case.file}:"), first  # file:line:col: ...
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_hostile_case_json(corpus: Path, case: Case) -> None:
+    out = run(corpus, case.file, "json")
+    assert out.code in case.exit_codes, out.stdout + out.stderr
+    report = json.loads(out.stdout)
+    for finding in report["findings"]:
+        assert finding["file"] == case.file
+        assert finding["line"] >= 0 and finding["column"] >= 0
+
+
+def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Running as root defeats chmod 000, so the read itself is made to fail."""
+    import configguard
+    from configguard import load as load_module
+
+    (tmp_path / "s.json").write_text("{}")
+    (tmp_path / "locked.json").write_text("{}")
+
+    def denied(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(load_module, "read_bytes", denied)
+    report = configguard.check(["locked.json"], schema="s.json", cwd=tmp_path)
+    [finding] = report.findings
+    assert finding.rule == "parse-error"
+    assert "cannot read file: Permission denied" in finding.message
+
+    def vanished(path: Path) -> bytes:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(load_module, "read_bytes", vanished)
+    report = configguard.check(["locked.json"], schema="s.json", cwd=tmp_path)
+    assert "No such file or directory" in report.findings[0].message
