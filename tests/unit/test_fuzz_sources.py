@@ -138,7 +138,7 @@ def test_every_case_is_json_data(case: Any) -> None:
 def test_every_source_is_drawn() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=200, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
     @given(case_strategy(SOURCES))
     def collect(case: Any) -> None:
         seen.add(case.source)
