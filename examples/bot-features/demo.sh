@@ -20,3 +20,15 @@ else
     echo "configguard exited with $status: expected 1 (blocked)." >&2
     exit 1
 fi
+echo
+echo "== Before any bad file existed: fuzz the loader, starting from the deployed file =="
+echo "\$ configguard fuzz last-known-good --seed 20251118 --max-examples 2000"
+"$configguard" fuzz last-known-good --seed 20251118 --max-examples 2000
+status=$?
+echo
+if [ "$status" -eq 1 ]; then
+    echo "configguard fuzz exited with 1: the latent 200-feature limit is found from the 61-feature file."
+else
+    echo "configguard fuzz exited with $status: expected 1 (latent bug found)." >&2
+    exit 1
+fi

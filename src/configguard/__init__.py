@@ -1,7 +1,7 @@
 """configguard: lint proposed configuration changes before rollout.
 
-The public API: ``check`` (and the result types it returns). Imports stay light so that
-``configguard --version`` starts fast; ``check`` loads its machinery on first use.
+The public API: ``check`` and ``fuzz`` (and the result types they return). Imports stay
+light so that ``configguard --version`` starts fast; each loads its machinery on first use.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from .findings import Finding, Report, Severity
 
 if TYPE_CHECKING:
     from .api import check
+    from .fuzzing import fuzz
 
-__all__ = ["ConfigurationError", "Finding", "Report", "Severity", "__version__", "check"]
+__all__ = ["ConfigurationError", "Finding", "Report", "Severity", "__version__", "check", "fuzz"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,4 +24,8 @@ def __getattr__(name: str) -> Any:
         from .api import check
 
         return check
+    if name == "fuzz":  # Hypothesis is imported only when fuzzing
+        from .fuzzing import fuzz
+
+        return fuzz
     raise AttributeError(f"module 'configguard' has no attribute {name!r}")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import vcs
+from .consumers import RunnerPool
 from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
@@ -72,6 +73,7 @@ def check(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     today: datetime.date | None = None,
+    no_consumer: bool = False,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -82,8 +84,9 @@ def check(
     file or folder to compare with. ``summarize``: add per-file change summaries to the
     report. ``select``/``ignore``: keep only / drop findings whose rule id or kind
     matches (``*`` wildcards); ``today`` decides which ``ignore: until:`` dates have
-    passed. Raises ConfigurationError when configguard cannot do its job (exit 2 on the
-    command line).
+    passed. Each target's consumer is run on its files (a crash is a ``consumer-crash``
+    finding) unless ``no_consumer``. Raises ConfigurationError when configguard cannot do
+    its job (exit 2 on the command line).
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, schema, here)
@@ -112,8 +115,12 @@ def check(
         files = claimed_files(settings, given, here)
     findings: list[Finding] = []
     changes: list[FileChange] | None = [] if summarize and baseline is not None else None
-    for claimed in files:
-        findings.extend(_check_file(claimed, registry, baseline, changes, rules))
+    with RunnerPool() as pool:
+        for claimed in files:
+            consumers = None if no_consumer else pool
+            findings.extend(
+                _check_file(claimed, registry, baseline, changes, consumers, rules=rules)
+            )
     if baseline is not None and not paths:
         findings.extend(_deletions(baseline, settings, here, changes))
     if settings.ignores and settings.path is not None:
@@ -178,6 +185,7 @@ def _check_file(
     registry: SchemaRegistry,
     baseline: Baseline | None = None,
     changes: list[FileChange] | None = None,
+    consumers: RunnerPool | None = None,
     rules: dict[str, tuple[Rule, ...]] | None = None,
 ) -> list[Finding]:
     formats = {t.format for t in claimed.targets}
@@ -206,6 +214,10 @@ def _check_file(
         compiled = registry.compiled(target.schema)
         for document in loaded.documents:
             findings.extend(schema_findings(document, compiled))
+    if consumers is not None:
+        from .smoke import smoke_findings
+
+        findings.extend(smoke_findings(claimed, loaded, consumers))
     for i, document in enumerate(loaded.documents if file_rules else ()):
         old = previous.documents[i] if previous and i < len(previous.documents) else None
         findings.extend(rule_findings(document, file_rules, old))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -134,6 +134,7 @@ def main() -> None:
     multiple=True,
     help="Do not report these rule ids or kinds (comma-separated, * wildcards).",
 )
+@click.option("--no-consumer", is_flag=True, help="Do not run the targets' consumers on the files.")
 def check(
     paths: tuple[str, ...],
     config: str | None,
@@ -150,6 +151,7 @@ def check(
     fail_on: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    no_consumer: bool,
 ) -> None:
     """Check config files against their schemas and rules.
 
@@ -174,6 +176,7 @@ def check(
             allow_remote_refs=allow_remote_refs,
             base=base,
             base_path=base_path,
+            no_consumer=no_consumer,
             summarize=bool(base or base_path)
             and (verbose > 0 or any(d.format != "text" for d in destinations)),
             select=split_patterns(select),
@@ -254,6 +257,144 @@ def init(root: str, dry_run: bool) -> None:
     for rel, reason in plan.skipped:
         click.echo(f"Left out {rel}: {reason}")
     click.echo("Review them, then run: configguard check")
+
+
+@main.command()
+@click.argument("targets", nargs=-1)
+@click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
+@click.option(
+    "--max-examples",
+    default=5000,
+    show_default=True,
+    metavar="N",
+    type=click.IntRange(min=1),
+    help="Inputs to try per target.",
+)
+@click.option(
+    "--max-time",
+    default="60s",
+    show_default=True,
+    metavar="DURATION",
+    help="Time for the whole run (e.g. 30s, 5m); a late failure still gets shrunk.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Make the run reproducible (the seed of each run is printed).",
+)
+@click.option("--replay", metavar="DIR", help="Rerun saved reproducers instead of searching.")
+@click.option("--no-headroom", is_flag=True, help="Skip measuring how far arrays can grow.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    metavar="NAME",
+    help="text, or any check reporter (json, ...) for the findings alone.",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the report (default: on a terminal)."
+)
+def fuzz(
+    targets: tuple[str, ...],
+    config: str | None,
+    max_examples: int,
+    max_time: str,
+    seed: int | None,
+    replay: str | None,
+    no_headroom: bool,
+    fmt: str,
+    color: bool | None,
+) -> None:
+    """Fuzz the targets' consumers (default: every target with a consumer).
+
+    Inputs come from the schema, from arrays at boundary sizes and from mutations of the
+    real files. Exit 0: no failure; 1: a consumer crashed (reproducers are saved under
+    .configguard/crashes/<target>/); 2: configguard could not do its job.
+    """
+    from .consumers import parse_duration
+    from .errors import ConfigurationError
+    from .reporters import ReportOptions, get_reporter
+
+    try:
+        seconds = parse_duration(max_time)
+    except ValueError as exc:
+        _fail(f"--max-time: {exc}")
+        return
+    stderr = sys.stderr
+    try:
+        reporter = get_reporter(fmt) if fmt != "text" else None
+        with _FuzzProgress(stderr, quiet=reporter is not None) as progress:
+            from . import fuzzing as fuzz_api
+
+            result = fuzz_api.fuzz(
+                targets,
+                config=config,
+                max_examples=max_examples,
+                max_time=seconds,
+                seed=seed,
+                replay=replay,
+                headroom=not no_headroom,
+                progress=progress,
+            )
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    stdout = sys.stdout
+    options = ReportOptions(color=_use_color(color, stdout), width=_width(stdout))
+    if reporter is not None:
+        reporter.emit(result.report, stdout, options)
+    else:
+        from .reporters.fuzz import emit
+
+        emit(result, stdout, options)
+    sys.exit(result.exit_code())
+
+
+class _FuzzProgress:
+    """A rich progress line per target on a terminal; one plain line per target otherwise."""
+
+    def __init__(self, stream: Any, quiet: bool) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.live = not quiet and bool(getattr(stream, "isatty", lambda: False)())
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+        self._announced: set[str] = set()
+
+    def __enter__(self) -> _FuzzProgress:
+        if self.live:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(file=self.stream),
+                transient=True,
+            )
+            self._progress.start()
+        return self
+
+    def __call__(self, target: str, examples: int, failures: int, seconds: float) -> None:
+        if self.quiet:
+            return
+        text = f"fuzzing {target}: {examples} examples, {failures} failure(s)"
+        if self._progress is not None:
+            task = self._tasks.get(target)
+            if task is None:
+                task = self._tasks[target] = self._progress.add_task(text)
+            self._progress.update(task, description=text)
+        elif target not in self._announced:
+            self._announced.add(target)
+            click.echo(f"configguard: fuzzing {target}...", file=self.stream)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def run() -> None:

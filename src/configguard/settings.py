@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .consumers import ConsumerSpec, spec_from_config
 from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
@@ -32,6 +33,7 @@ class Target:
     schema: Path | None = None
     format: Format | None = None
     rules: tuple[Path, ...] = ()
+    consumer: ConsumerSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,15 @@ def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _consumer(spec: dict[str, Any], name: str, base: Path, path: Path) -> ConsumerSpec | None:
+    if spec.get("consumer") is None:
+        return None
+    try:
+        return spec_from_config(spec["consumer"], base, f"targets.{name}.consumer")
+    except ConfigurationError as exc:
+        raise ConfigurationError(exc.message, str(path)) from None
+
+
 def _typed(data: dict[str, Any], path: Path) -> Settings:
     base = path.parent
     targets = tuple(
@@ -179,6 +190,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
             schema=(base / spec["schema"]) if spec.get("schema") else None,
             format=spec.get("format"),
             rules=tuple(base / r for r in _as_list(spec.get("rules", ()))),
+            consumer=_consumer(spec, name, base, path),
         )
         for name, spec in data.get("targets", {}).items()
     )

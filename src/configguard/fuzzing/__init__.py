@@ -1,0 +1,385 @@
+"""``configguard fuzz``: run each target's consumer on generated inputs to find latent crashes.
+
+Inputs come from three sources (see :mod:`.strategies`): boundary sizes, mutations of
+the target's real files, and the schema (hypothesis-jsonschema). A crash on a
+schema-valid input is a **latent bug** (error): the contract allows a file the consumer
+cannot take. A crash on a schema-invalid input is a **hardening** finding (warning): it
+should have been refused cleanly. Failures are shrunk, saved as reproducers under
+``.configguard/crashes/<target>/`` and can be replayed. Hypothesis is imported only here.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..consumers import ConsumerSpec, Outcome, Runner, open_runner
+from ..errors import ConfigurationError
+from ..findings import Finding, Report, Severity
+from ..settings import Settings, Target
+from .headroom import HeadroomRow
+
+DEFAULT_MAX_EXAMPLES = 5000
+DEFAULT_MAX_TIME = 60.0
+MAX_FILES = 50
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """What the search did for one target."""
+
+    name: str
+    consumer: str
+    examples: int
+    seconds: float
+    by_source: dict[str, int]
+    failures: int
+    seed: int
+    notes: tuple[str, ...] = ()
+    stopped_by_time: bool = False
+
+    @property
+    def rate(self) -> float:
+        return self.examples / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class FuzzReport:
+    """Findings (one per distinct failure), per-target summaries and headroom rows."""
+
+    report: Report
+    targets: tuple[TargetSummary, ...] = ()
+    headroom: tuple[HeadroomRow, ...] = ()
+    replayed: int = 0
+    passing: tuple[str, ...] = field(default=())
+    """Replayed reproducers the consumer now accepts or cleanly refuses."""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.report.findings
+
+    def exit_code(self) -> int:
+        """SPEC: 1 when any consumer failure that is not a declared rejection was found."""
+        return 1 if self.report.findings else 0
+
+
+Progress = Callable[[str, int, int, float], None]
+"""(target, examples, distinct failures, seconds), called a few times a second."""
+
+
+def fuzz(
+    targets: Sequence[str] = (),
+    *,
+    config: str | Path | None = None,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    max_time: float = DEFAULT_MAX_TIME,
+    seed: int | None = None,
+    replay: str | Path | None = None,
+    cwd: str | Path | None = None,
+    headroom: bool = True,
+    progress: Progress | None = None,
+) -> FuzzReport:
+    """Fuzz the consumers of ``targets`` (default: every target that has one).
+
+    ``max_time`` (seconds) is shared by the targets; a failure found near the end still
+    gets a few seconds to shrink. ``seed`` makes a run reproducible (and skips replaying
+    Hypothesis's example database); ``replay`` reruns saved reproducers instead of
+    searching. Raises ConfigurationError when configguard cannot do its job.
+    """
+    from ..api import resolve_settings
+
+    if max_examples < 1:
+        raise ConfigurationError("--max-examples must be at least 1")
+    if max_time <= 0:
+        raise ConfigurationError("--max-time must be positive")
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    settings = resolve_settings(config, None, here)
+    chosen = _choose(settings, targets)
+    if replay is not None:
+        return _replay(settings, chosen, here / Path(replay), here)
+    run_seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
+    findings: list[Finding] = []
+    summaries: list[TargetSummary] = []
+    rows: list[HeadroomRow] = []
+    for position, target in enumerate(chosen):
+        share = max_time / (len(chosen) - position) if position else max_time / len(chosen)
+        found, summary, target_rows = _fuzz_target(
+            settings,
+            target,
+            here,
+            max_examples,
+            share,
+            run_seed,
+            seed is None,
+            headroom,
+            progress,
+        )
+        max_time -= summary.seconds
+        max_time = max(max_time, 1.0)
+        findings.extend(found)
+        summaries.append(summary)
+        rows.extend(target_rows)
+    return FuzzReport(Report.build(findings, 0), tuple(summaries), tuple(rows))
+
+
+def _choose(settings: Settings, names: Sequence[str]) -> list[Target]:
+    by_name = {t.name: t for t in settings.targets}
+    if names:
+        chosen = []
+        for name in names:
+            target = by_name.get(name)
+            if target is None:
+                known = ", ".join(sorted(by_name)) or "none"
+                raise ConfigurationError(f"no target named {name!r} (targets: {known})")
+            if target.consumer is None:
+                raise ConfigurationError(
+                    f"target {name!r} has no consumer: add a consumer: block to fuzz it"
+                )
+            chosen.append(target)
+        return chosen
+    chosen = [t for t in settings.targets if t.consumer is not None]
+    if not chosen:
+        raise ConfigurationError(
+            "no target has a consumer to fuzz: add a consumer: block (python: module:function "
+            "or command: [...]) to a target in the configuration file"
+        )
+    return chosen
+
+
+# -- one target ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What one target's search needs: its runner, validator, real documents and suffix."""
+
+    target: Target
+    spec: ConsumerSpec
+    is_valid: Callable[[Any], bool]
+    raw_schema: Any
+    documents: list[Any]
+    suffix: str
+    notes: list[str]
+
+
+def _context(settings: Settings, target: Target, here: Path) -> _Context:
+    from ..discover import claimed_files
+    from ..load import detect_format, load
+    from ..schemas import SchemaRegistry
+
+    assert target.consumer is not None
+    registry = SchemaRegistry(tuple(settings.schema_dirs), settings.allow_remote_refs)
+    notes: list[str] = []
+    is_valid: Callable[[Any], bool] = lambda _data: True  # noqa: E731 - no schema, no contract
+    raw_schema: Any = None
+    if target.schema is not None:
+        compiled = registry.compiled(target.schema)
+        raw_schema = registry.document(target.schema)
+
+        def is_valid(data: Any) -> bool:
+            return not compiled.hits(data)
+    else:
+        notes.append("no schema: every crash counts as a latent bug")
+    documents: list[Any] = []
+    suffix = f".{target.format}" if target.format else ""
+    claimed = [c for c in claimed_files(settings, [], here) if target in c.targets]
+    for item in claimed[:MAX_FILES]:
+        loaded = load(item.path, item.display, target.format)
+        if any(p.kind == "parse-error" for p in loaded.problems):
+            notes.append(f"{item.display} does not parse; not used for mutations")
+            continue
+        documents.extend(d.data for d in loaded.documents)
+        suffix = suffix or f".{detect_format(item.path)}"
+    if not claimed:
+        notes.append("no files yet: inputs come from the schema only")
+    return _Context(
+        target,
+        target.consumer,
+        is_valid,
+        raw_schema,
+        documents,
+        suffix or ".json",
+        notes,
+    )
+
+
+def _fuzz_target(
+    settings: Settings,
+    target: Target,
+    here: Path,
+    max_examples: int,
+    max_time: float,
+    seed: int,
+    reuse: bool,
+    with_headroom: bool,
+    progress: Progress | None,
+) -> tuple[list[Finding], TargetSummary, list[HeadroomRow]]:
+    from . import headroom, runner, sources
+    from .reproducers import STATE_DIR, save
+
+    context = _context(settings, target, here)
+    state = settings.root / STATE_DIR
+    with runner.hypothesis_home(state / "hypothesis"):
+        built = sources.build(
+            context.raw_schema,
+            context.is_valid if context.raw_schema is not None else None,
+            context.documents,
+            context.spec.fuzz_max_items,
+        )
+    notes = context.notes + built.notes
+    findings: list[Finding] = []
+    rows: list[HeadroomRow] = []
+
+    def report(examples: int, failures: int, seconds: float) -> None:
+        if progress is not None:
+            progress(target.name, examples, failures, seconds)
+
+    with open_runner(context.spec, state / "tmp") as consumer:
+        result = runner.search(
+            built,
+            consumer,
+            context.is_valid,
+            name=target.name,
+            max_examples=max_examples,
+            max_time=max_time,
+            seed=seed,
+            database_dir=state / "hypothesis",
+            reuse=reuse,
+            suffix=context.suffix,
+            progress=report,
+        )
+        for recorded in sorted(result.failures.values(), key=lambda r: (not r.valid, r.first_seen)):
+            path = save(settings.root, target.name, recorded.case.data)
+            found_after = (
+                f"first seen after {recorded.first_example} examples, {recorded.first_seen:.2f}s"
+            )
+            findings.append(
+                _finding(
+                    target,
+                    context.spec,
+                    recorded.valid,
+                    recorded.outcome,
+                    path,
+                    here,
+                    recorded.case.source,
+                    recorded.case.how,
+                    recorded.case.data,
+                    found_after,
+                )
+            )
+        if with_headroom and built.docs:
+            rows = headroom.measure(built, consumer, target.name)
+    report(result.examples, len(result.failures), result.seconds)
+    summary = TargetSummary(
+        target.name,
+        context.spec.name,
+        result.examples,
+        result.seconds,
+        result.by_source,
+        len(result.failures),
+        seed,
+        tuple(notes),
+        result.stopped_by_time,
+    )
+    return findings, summary, rows
+
+
+def _finding(
+    target: Target,
+    spec: ConsumerSpec,
+    valid: bool,
+    outcome: Outcome,
+    path: Path,
+    here: Path,
+    source: str,
+    how: tuple[str, ...],
+    data: Any,
+    found_after: str = "",
+) -> Finding:
+    from ..discover import display_path
+    from .sources import shape
+
+    display = display_path(path, here)
+    if valid:
+        rule, severity = "latent-bug", Severity.ERROR
+        what = "a schema-valid input crashes"
+    else:
+        rule, severity = "hardening", Severity.WARNING
+        what = "an input the schema forbids crashes (instead of being refused cleanly)"
+    message = f"{target.name}: {what} {spec.name}: {outcome.summary()}"
+    made = f"found by {source}" + (f" ({'; '.join(how)})" if how else "")
+    if found_after:
+        made += f"; {found_after}"
+    details = (made, f"minimal input: {shape(data)}", *outcome.tail[-8:])
+    return Finding(
+        rule=rule,
+        kind="fuzz",
+        severity=severity,
+        file=display,
+        path="",
+        line=1,
+        column=1,
+        message=message,
+        details=details,
+    )
+
+
+# -- replay ---------------------------------------------------------------------------------
+
+
+def _replay(settings: Settings, chosen: list[Target], folder: Path, here: Path) -> FuzzReport:
+    """Rerun saved reproducers: each is still a finding while the consumer still crashes."""
+    from .reproducers import load_all
+
+    by_name = {t.name: t for t in chosen}
+    runners: dict[str, Runner] = {}
+    contexts: dict[str, _Context] = {}
+    findings: list[Finding] = []
+    passing: list[str] = []
+    cases = load_all(folder)
+    try:
+        for path, data in cases:
+            target = by_name.get(path.parent.name)
+            if target is None and len(chosen) == 1:
+                target = chosen[0]
+            if target is None:
+                raise ConfigurationError(
+                    "cannot tell which target this reproducer is for: keep it under "
+                    "<target>/ or name one target",
+                    str(path),
+                )
+            if target.name not in runners:
+                contexts[target.name] = _context(settings, target, here)
+                assert target.consumer is not None
+                runners[target.name] = open_runner(
+                    target.consumer, settings.root / ".configguard" / "tmp"
+                )
+            context = contexts[target.name]
+            outcome = runners[target.name].run(data, suffix=context.suffix)
+            if outcome.crashed:
+                findings.append(
+                    _finding(
+                        target,
+                        context.spec,
+                        context.is_valid(data),
+                        outcome,
+                        path,
+                        here,
+                        "replay",
+                        (),
+                        data,
+                    )
+                )
+            else:
+                from ..discover import display_path
+
+                passing.append(display_path(path, here))
+    finally:
+        for runner in runners.values():
+            runner.close()
+    return FuzzReport(
+        Report.build(findings, len(cases)), replayed=len(cases), passing=tuple(passing)
+    )

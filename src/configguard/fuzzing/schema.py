@@ -1,0 +1,212 @@
+"""What fuzzing reads from a schema: a draft-7 copy for hypothesis-jsonschema, the arrays
+worth sizing, and validators for a whole input or one array item.
+
+hypothesis-jsonschema knows drafts 4 to 7. Newer keywords are translated where the
+meaning is kept (``$defs``, ``prefixItems``, ``dependentRequired``/``dependentSchemas``);
+the rest is dropped from the *generation* copy and named in a note. That is safe:
+every input is classified by the full, original schema (jsonschema-rs), so a dropped
+keyword makes generation less precise, never a finding wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..locate import escape
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+# Keywords whose meaning needs evaluation state hypothesis-jsonschema does not have.
+DROPPED = ("unevaluatedProperties", "unevaluatedItems", "minContains", "maxContains")
+UNSUPPORTED = ("$dynamicRef", "$recursiveRef")
+MAX_SITES = 32
+
+
+@dataclass(frozen=True)
+class Translation:
+    schema: Any
+    """The draft-7 copy, or None when the schema cannot drive generation at all."""
+    notes: tuple[str, ...]
+
+
+def translate(schema: Any) -> Translation:
+    """A draft-7 copy of ``schema`` for hypothesis-jsonschema, and what it could not keep."""
+    if isinstance(schema, bool):
+        return Translation(schema, ())
+    if not isinstance(schema, dict):
+        return Translation(None, ("the schema is not an object",))
+    notes: list[str] = []
+    dropped: dict[str, list[str]] = {}
+    blockers: list[str] = []
+
+    def walk(node: Any, where: str) -> Any:
+        if isinstance(node, list):
+            return [walk(item, f"{where}/{i}") for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            here = f"{where}/{escape(key)}"
+            if key in UNSUPPORTED:
+                blockers.append(f"{key} at {here}")
+            elif key in DROPPED:
+                dropped.setdefault(key, []).append(where or "/")
+            elif key == "$ref" and isinstance(value, str):
+                if not value.startswith("#"):
+                    blockers.append(f"$ref to another document ({value}) at {where or '/'}")
+                out[key] = value.replace("#/$defs/", "#/definitions/", 1)
+            elif key in ("$defs", "definitions") and isinstance(value, dict):
+                merged = out.setdefault("definitions", {})
+                merged.update({k: walk(v, f"{here}/{escape(k)}") for k, v in value.items()})
+            elif key in ("properties", "patternProperties", "dependentSchemas") and isinstance(
+                value, dict
+            ):
+                converted = {k: walk(v, f"{here}/{escape(k)}") for k, v in value.items()}
+                if key == "dependentSchemas":
+                    out.setdefault("dependencies", {}).update(converted)
+                else:
+                    out[key] = converted
+            elif key == "dependentRequired" and isinstance(value, dict):
+                out.setdefault("dependencies", {}).update(value)
+            elif key == "prefixItems" and isinstance(value, list):
+                out["items"] = walk(value, here)
+                if "items" in node:
+                    out["additionalItems"] = walk(node["items"], f"{where}/items")
+            elif key == "items" and "prefixItems" in node:
+                continue  # became additionalItems above
+            elif key in (
+                "$schema",
+                "$id",
+                "id",
+                "$anchor",
+                "$dynamicAnchor",
+                "$vocabulary",
+                "$comment",
+            ):
+                continue
+            else:
+                out[key] = walk(value, here)
+        return out
+
+    converted = walk(copy.deepcopy(schema), "")
+    if blockers:
+        return Translation(
+            None,
+            (
+                "inputs are not generated from the schema: it uses "
+                + "; ".join(sorted(set(blockers))[:3])
+                + " (boundary sizes and mutations of real files still run)",
+            ),
+        )
+    for key, places in sorted(dropped.items()):
+        notes.append(
+            f"{key} (at {', '.join(places[:3])}) is not used to generate inputs; inputs are "
+            "still classified by the full schema"
+        )
+    if isinstance(converted, dict):
+        converted["$schema"] = DRAFT7
+    return Translation(converted, tuple(notes))
+
+
+def resolve(root: Any, node: Any, depth: int = 0) -> Any:
+    """Follow local ``$ref``s (a few levels) to the schema that says what a value is."""
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 16:
+        ref = node["$ref"]
+        if not ref.startswith("#"):
+            return node
+        target: Any = root
+        for raw in ref[1:].strip("/").split("/"):
+            if not raw:
+                continue
+            part = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(target, dict) and part in target:
+                target = target[part]
+            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+                target = target[int(part)]
+            else:
+                return node
+        node, depth = target, depth + 1
+    return node
+
+
+@dataclass(frozen=True)
+class ArraySite:
+    """An array the schema describes, by data path (``*`` = every index of an array)."""
+
+    path: tuple[str, ...]
+    min_items: int
+    max_items: int | None
+    unique: bool
+    item_schema_pointer: str | None
+    """Where the item schema sits in the root schema."""
+
+
+def array_sites(root: Any) -> list[ArraySite]:
+    """Arrays reachable through ``properties`` (and array items), nearest the top first."""
+    sites: list[ArraySite] = []
+    seen: set[tuple[str, ...]] = set()
+
+    def visit(node: Any, pointer: str, path: tuple[str, ...], depth: int) -> None:
+        if depth > 6 or len(sites) >= MAX_SITES:
+            return
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref.startswith("#"):
+                pointer = ref[1:]
+            node = resolve(root, node)
+        if not isinstance(node, dict):
+            return
+        for key in ("allOf",):  # a common way to extend a base object
+            for i, sub in enumerate(node.get(key, []) or []):
+                visit(sub, f"{pointer}/{key}/{i}", path, depth + 1)
+        types = node.get("type")
+        is_array = (
+            types == "array"
+            or (isinstance(types, list) and "array" in types)
+            or (
+                "items" in node or "maxItems" in node or "minItems" in node or "prefixItems" in node
+            )
+        )
+        if is_array and path not in seen:
+            seen.add(path)
+            items = node.get("items")
+            item_pointer = f"{pointer}/items" if isinstance(items, (dict, bool)) else None
+            max_items = node.get("maxItems")
+            sites.append(
+                ArraySite(
+                    path,
+                    int(node.get("minItems", 0) or 0),
+                    int(max_items) if isinstance(max_items, int) else None,
+                    bool(node.get("uniqueItems", False)),
+                    item_pointer,
+                )
+            )
+            if isinstance(items, dict):
+                visit(items, f"{pointer}/items", (*path, "*"), depth + 1)
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for key, sub in properties.items():
+                visit(sub, f"{pointer}/properties/{escape(key)}", (*path, key), depth + 1)
+
+    visit(root, "", (), 0)
+    sites.sort(key=lambda s: (len(s.path), s.path))
+    return sites
+
+
+def iter_paths(data: Any, path: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """Concrete paths in ``data`` matching a site path (``*`` = each index)."""
+    if not path:
+        yield ()
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data[:8]):
+                for tail in iter_paths(item, rest):
+                    yield (i, *tail)
+        return
+    if isinstance(data, dict) and head in data:
+        for tail in iter_paths(data[head], rest):
+            yield (head, *tail)

@@ -1,0 +1,43 @@
+"""Smoke in ``check``: run each claiming target's consumer on the proposed file itself.
+
+A crash is a ``consumer-crash`` finding (error); a clean refusal is ``consumer-rejected``
+(also an error: a file its own consumer refuses must not roll out).
+"""
+
+from __future__ import annotations
+
+from .consumers import Outcome, RunnerPool
+from .discover import Claimed
+from .engine import Hit, stamp
+from .findings import Finding, Severity
+from .load import Document, Loaded
+
+
+def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[Finding]:
+    """Findings for every consumer that crashes on, or refuses, this file."""
+    if not loaded.documents:
+        return []
+    out: list[Finding] = []
+    for target in claimed.targets:
+        spec = target.consumer
+        if spec is None:
+            continue
+        runner = pool.get(spec)
+        if spec.python is not None:
+            runs = [(document, runner.run(document.data)) for document in loaded.documents]
+        else:  # a command reads the file as it is on disk
+            runs = [(loaded.documents[0], runner.run(None, path=claimed.path.absolute()))]
+        out.extend(
+            _finding(document, spec.name, outcome)
+            for document, outcome in runs
+            if outcome.status != "accepted"
+        )
+    return out
+
+
+def _finding(document: Document, name: str, outcome: Outcome) -> Finding:
+    if outcome.crashed:
+        hit = Hit("", f"consumer {name} crashed: {outcome.summary()}", details=outcome.tail)
+        return stamp(document, hit, "consumer-crash", "consumer-crash", Severity.ERROR)
+    hit = Hit("", f"consumer {name} refuses this file: {outcome.summary()}")
+    return stamp(document, hit, "consumer-rejected", "consumer-rejected", Severity.ERROR)
