@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Sequence
@@ -13,14 +14,13 @@ from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
-from .kinds import Rule
 from .load import Format, Loaded, load
 from .previous import Baseline, GitBaseline, PathBaseline, load_previous
-from .rules import RuleBook, loader_severity, rule_findings, size_findings
+from .rules import RuleBook, RulePlan, loader_severity, rule_findings, size_findings
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
 from .summary import FileChange, Status, compare_lists
-from .suppress import apply_config, apply_inline
+from .suppress import apply_config, apply_inline, wanted
 from .suppress import select as filter_findings
 
 
@@ -98,8 +98,32 @@ def check(
         raise ConfigurationError(
             "--schema needs the files to check: configguard check --schema SCHEMA FILE..."
         )
+    chosen, dropped = tuple(select), tuple(ignore)
+
+    def screen(found: list[Finding]) -> list[Finding]:
+        """Suppressions of the configuration, then --select/--ignore."""
+        if settings.ignores and settings.path is not None:
+            found = apply_config(
+                found,
+                settings.ignores,
+                display_path(settings.path, here),
+                lambda f: display_path(here / f.file, settings.root),
+                today,
+            )
+        return filter_findings(found, chosen, dropped)
+
     book = RuleBook()  # every rules file is read and validated first: a bad one is exit 2
-    rules = {t.name: book.rules(t.rules, lambda p: display_path(p, here)) for t in settings.targets}
+    rules = RulePlan(
+        {
+            t.name: tuple(
+                r
+                for r in book.rules(t.rules, lambda p: display_path(p, here))
+                if wanted(r.id, r.kind, chosen, dropped)
+            )
+            for t in settings.targets
+        },
+        screen,
+    )
     baseline = _baseline(base, base_path, here, settings)
     given = [here / p if not os.path.isabs(p) else Path(p) for p in paths]
     if not given and baseline is not None:
@@ -123,16 +147,7 @@ def check(
             )
     if baseline is not None and not paths:
         findings.extend(_deletions(baseline, settings, here, changes))
-    if settings.ignores and settings.path is not None:
-        root = settings.root
-        findings = apply_config(
-            findings,
-            settings.ignores,
-            display_path(settings.path, here),
-            lambda f: display_path(here / f.file, root),
-            today,
-        )
-    findings = filter_findings(findings, tuple(select), tuple(ignore))
+    findings = screen(findings)
     return Report.build(findings, len(files), changes, checked=[c.display for c in files])
 
 
@@ -186,11 +201,11 @@ def _check_file(
     baseline: Baseline | None = None,
     changes: list[FileChange] | None = None,
     consumers: RunnerPool | None = None,
-    rules: dict[str, tuple[Rule, ...]] | None = None,
+    rules: RulePlan | None = None,
 ) -> list[Finding]:
     formats = {t.format for t in claimed.targets}
     fmt = formats.pop() if len(formats) == 1 else None
-    file_rules = [r for t in claimed.targets for r in (rules or {}).get(t.name, ())]
+    file_rules = rules.for_targets(claimed.targets) if rules else []
     findings: list[Finding] = []
     if file_rules:  # max-bytes: judged on the size alone, so a huge file is never read
         try:
@@ -199,8 +214,12 @@ def _check_file(
             size = None
         if size is not None:
             findings = size_findings(size, claimed.display, file_rules)
-            if any(f.severity == Severity.ERROR for f in findings):
-                return findings
+            # an oversized file is not parsed, unless that finding is suppressed
+            if rules and any(f.severity == Severity.ERROR for f in rules.screen(findings)):
+                return [
+                    dataclasses.replace(f, message=f"{f.message}; not parsed or checked further")
+                    for f in findings
+                ]
     loaded = load(claimed.path, claimed.display, fmt)
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):

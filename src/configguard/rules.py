@@ -8,7 +8,7 @@ its kind's Hits into located Findings through ``engine.stamp``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,18 @@ class RuleBook:
     @property
     def ids(self) -> list[str]:
         return sorted(self._ids)
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """The rules of a run by target, and how the report will screen findings (suppressions,
+    --select/--ignore), so that an early decision (skip parsing) agrees with the report."""
+
+    by_target: Mapping[str, tuple[Rule, ...]]
+    screen: Callable[[list[Finding]], list[Finding]]
+
+    def for_targets(self, targets: Iterable[Any]) -> list[Rule]:
+        return [rule for t in targets for rule in self.by_target.get(t.name, ())]
 
 
 # -- running -----------------------------------------------------------------------------

@@ -225,6 +225,12 @@ def select(findings: list[Finding], chosen: Sequence[str], ignored: Sequence[str
     return out
 
 
+def wanted(rule: str, kind: str, chosen: Sequence[str], ignored: Sequence[str]) -> bool:
+    """Whether ``--select``/``--ignore`` leave a rule to run at all."""
+    probe = Finding(rule, kind, Severity.ERROR, "", "", 0, 0, "")
+    return bool(select([probe], chosen, ignored))
+
+
 def split_patterns(values: Iterable[str]) -> tuple[str, ...]:
     """``--select a,b --select c`` -> ("a", "b", "c")."""
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())

@@ -351,3 +351,42 @@ def test_version_imports_no_rule_machinery() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip().endswith("[]"), result.stdout
+
+
+def test_an_ignored_max_bytes_rule_does_not_stop_parsing(app: Project) -> None:
+    app.write(
+        "rules/app.yaml",
+        "rules:\n  - {id: app.size, kind: max-bytes, max: 10}\n"
+        "  - {id: app.hosts, kind: max-items, path: /hosts, max: 1}\n",
+    )
+    app.write("conf/a.yaml", "hosts: [a, b, c]\n")
+    code, found = findings(app)
+    assert code == 1
+    assert [f["rule"] for f in found] == ["app.size"]
+    assert "not parsed or checked further" in str(found[0]["message"])
+    _, found = findings(app, "--ignore", "app.size")
+    assert [f["rule"] for f in found] == ["app.hosts"]
+    app.write("configguard.yaml", CONFIG + "ignore:\n  - {rule: max-bytes, reason: known}\n")
+    _, found = findings(app)
+    assert [f["rule"] for f in found] == ["app.hosts"]
+
+
+def test_pyproject_ignore_with_a_toml_date(project: Project) -> None:
+    project.write(
+        "pyproject.toml",
+        """
+        [tool.configguard]
+        version = 1
+        [[tool.configguard.ignore]]
+        rule = "max-items"
+        reason = "legacy"
+        until = 2999-01-01
+        [tool.configguard.targets.app]
+        files = ["conf/*"]
+        rules = "rules/app.yaml"
+        """,
+    )
+    project.write("rules/app.yaml", RULES)
+    project.write("conf/a.json", '{"name": "x", "hosts": ["a", "b", "c"]}')
+    code, found = findings(project)
+    assert code == 0 and found == []

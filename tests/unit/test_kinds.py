@@ -134,3 +134,13 @@ def test_safe_patterns(pattern: str) -> None:
 def test_a_pattern_that_does_not_compile() -> None:
     with pytest.raises(re.error):
         analyse("(unclosed")
+
+
+def test_a_pattern_too_large_is_reported_not_passed(tmp_path: Path) -> None:
+    from configguard.kinds._redos import TooComplex
+
+    with pytest.raises(TooComplex):
+        analyse("x" * 3100)
+    case = {"rule": {"path": "/p"}, "document": f"p: {'x' * 3100}\n"}
+    [finding] = run_case("regex-safe", case, tmp_path)
+    assert "too complex to analyse" in finding.message

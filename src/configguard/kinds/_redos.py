@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_STATES = 400
+MAX_STATES = 3000
 """Patterns whose NFA is larger are reported as too complex to analyse."""
 BUDGET = 400_000
 """Product-automaton nodes visited per pattern before giving up."""

@@ -7,7 +7,9 @@ sum to 1, a limit below another, every name unique after lower-casing. The value
 once per selected value. An expression that is not valid CEL is a rule-file error
 (exit 2, with its line); one that fails to evaluate on a document (a missing field,
 a division by zero) or is not a boolean is a finding. ``message`` replaces the
-default message. Evaluated with cel-python, a pure-Python CEL implementation.
+default message. Evaluated with cel-python, a pure-Python CEL implementation: about
+0.13 ms per evaluation here, so an expression evaluated for each of 100,000 items
+takes some 13 s; for size and uniqueness limits on long lists use the dedicated kinds.
 
 Arguments: ``expr`` (CEL), ``path`` (JSON Pointer, default the document),
 ``message`` (optional string).

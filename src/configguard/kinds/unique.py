@@ -52,6 +52,8 @@ MAX_DETAILS = 100
 
 def canonical(value: Any) -> str:
     """JSON text that is equal for equal JSON values: sorted keys, 1.0 written as 1."""
+    if isinstance(value, str):  # the common key: no encoder needed, still unambiguous
+        return "\x00" + value
     return json.dumps(
         _normal(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )

@@ -7,6 +7,7 @@ their key's line, which is what "at least the line" promises.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import tomllib
@@ -25,6 +26,18 @@ _LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
 
 
+def _plain(value: Any) -> Any:
+    """TOML dates and times as ISO 8601 strings: documents hold JSON data only (a schema
+    sees ``2030-01-01`` as the string it would be in YAML or JSON)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    return value
+
+
 class TomlProblem(Exception):
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -35,7 +48,7 @@ def load_toml(text: str) -> Any:
     try:
         data = tomllib.loads(text)
         _refuse_non_finite(data, text)
-        return data
+        return _plain(data)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _POSITION.search(message)
