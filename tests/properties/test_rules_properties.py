@@ -100,3 +100,39 @@ def test_unique_agrees_with_a_pairwise_oracle(items: list[Any]) -> None:
     fired = any(f.rule == "r5" for f in found)
     pairwise = any(items[i] == items[j] for i in range(len(items)) for j in range(i))
     assert fired == pairwise
+
+
+CHANGE_RULES: list[dict[str, Any]] = [
+    {"kind": "max-growth", "metric": "items", "path": "/*", "ratio": 1.0, "max_added": 0},
+    {"kind": "max-growth", "metric": "bytes", "ratio": 1.0},
+    {"kind": "max-shrink", "metric": "items", "path": "/*", "ratio": 1.0, "max_removed": 0},
+    {"kind": "no-removal", "path": "/*"},
+    {"kind": "no-removal", "path": "/*", "key": "a"},
+    {"kind": "immutable", "path": "/*"},
+    {"kind": "immutable", "path": ""},
+    {"kind": "max-churn", "path": "/*", "ratio": 0},
+]
+
+
+def _change_rules() -> tuple[Rule, ...]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rules.yaml"
+        specs = [{"id": f"c{i}", **spec} for i, spec in enumerate(CHANGE_RULES)]
+        path.write_text(yaml.safe_dump({"rules": specs}), encoding="utf-8")
+        return load_rules(path, "rules.yaml")
+
+
+CHANGE = _change_rules()
+
+
+@settings(max_examples=100, deadline=None)
+@given(values)
+def test_a_document_compared_with_itself_has_no_change_finding(data: Any) -> None:
+    """Growth, shrinkage, removals, churn of an identical copy are all exactly zero."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "doc.json"
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        [new] = load(path, "doc.json").documents
+        [old] = load(path, "doc.json").documents
+        assert rule_findings(new, CHANGE, old) == []
+        assert rule_findings(new, CHANGE, None) == [], "silent without a previous version"

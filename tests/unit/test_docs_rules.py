@@ -29,6 +29,10 @@ ORDER = [
     "cel",
     "no-duplicate-keys",
     "max-growth",
+    "max-shrink",
+    "no-removal",
+    "immutable",
+    "max-churn",
 ]
 LABELS = {
     "Rule": "Rule",

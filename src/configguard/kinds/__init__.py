@@ -42,6 +42,10 @@ BUILTIN: dict[str, str] = {
     "cel": "configguard.kinds.cel:Cel",
     "no-duplicate-keys": "configguard.kinds.no_duplicate_keys:NoDuplicateKeys",
     "max-growth": "configguard.kinds.max_growth:MaxGrowth",
+    "max-shrink": "configguard.kinds.max_shrink:MaxShrink",
+    "no-removal": "configguard.kinds.no_removal:NoRemoval",
+    "immutable": "configguard.kinds.immutable:Immutable",
+    "max-churn": "configguard.kinds.max_churn:MaxChurn",
 }
 
 POINTER_SCHEMA: dict[str, Any] = {

@@ -56,7 +56,7 @@ def measure(document: Document, tokens: list[str], metric: str) -> dict[str, int
     }
 
 
-def _percent(fraction: float) -> str:
+def percent(fraction: float) -> str:
     """0.5 -> "+50%"; whole percentages without decimals."""
     value = fraction * 100
     text = f"{value:+.0f}%" if abs(value - round(value)) < 0.05 else f"{value:+.1f}%"
@@ -97,8 +97,8 @@ class MaxGrowth(Kind):
             if ratio is not None and old > 0 and new / old > ratio:
                 yield Hit(
                     pointer,
-                    f"{old:,} \u2192 {new:,} {unit} ({_percent(new / old - 1)}), at most "
-                    f"{_percent(ratio - 1)} allowed",
+                    f"{old:,} \u2192 {new:,} {unit} ({percent(new / old - 1)}), at most "
+                    f"{percent(ratio - 1)} allowed",
                     old=old,
                     new=new,
                 )

@@ -1,0 +1,96 @@
+"""max-shrink: compared with the previous version of the file, it shrank too much.
+
+A generator whose query suddenly returns a fraction of its rows, a truncated upload, a
+filter that now matches nothing: the file is valid, only smaller than it should be.
+``metric: items`` counts the array (or object keys) at ``path``; ``metric: bytes``
+compares the file sizes. ``ratio`` is the share that must remain (``0.5``: at most half
+may go); ``max_removed`` bounds old - new. Silent without a previous version.
+
+Arguments: ``metric`` (``items`` or ``bytes``), ``path`` (JSON Pointer, default the
+document), ``ratio`` (number between 0 and 1) and/or ``max_removed`` (integer).
+
+Rule::
+
+    id: upstreams.shrink
+    kind: max-shrink
+    metric: items
+    path: /upstreams
+    ratio: 0.5
+
+Old::
+
+    upstreams: [a, b, c, d]
+
+PASS::
+
+    upstreams: [a, b, c]
+
+FAIL::
+
+    upstreams: [a]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from . import Kind, Rule, RuleError, parse_path
+from .max_growth import measure, percent
+
+if TYPE_CHECKING:
+    from ..engine import Hit
+    from ..load import Document
+
+
+class MaxShrink(Kind):
+    name = "max-shrink"
+    options: ClassVar[dict[str, Any]] = {
+        "metric": {"enum": ["items", "bytes"], "description": "what to compare"},
+        "ratio": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "new / old at least",
+        },
+        "max_removed": {"type": "integer", "minimum": 0, "description": "old - new at most"},
+    }
+    required = ("metric",)
+    change = True
+
+    def prepare(self, options: Mapping[str, Any]) -> list[str]:
+        if "ratio" not in options and "max_removed" not in options:
+            raise RuleError("give ratio or max_removed (or both)")
+        if options["metric"] == "bytes" and options.get("path"):
+            raise RuleError("metric bytes measures the whole file: remove path", "path")
+        return parse_path(options.get("path", ""))
+
+    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+        from ..engine import Hit
+
+        if previous is None:
+            return
+        metric = rule.options["metric"]
+        unit = "bytes" if metric == "bytes" else "items"
+        old_sizes = measure(previous, rule.prepared, metric)
+        ratio = rule.options.get("ratio")
+        removed = rule.options.get("max_removed")
+        for pointer, new in measure(document, rule.prepared, metric).items():
+            old = old_sizes.get(pointer)
+            if old is None or old == 0:
+                continue
+            if ratio is not None and new / old < ratio:
+                yield Hit(
+                    pointer,
+                    f"{old:,} \u2192 {new:,} {unit} ({percent(new / old - 1)}), at most "
+                    f"{percent(ratio - 1)} allowed",
+                    old=old,
+                    new=new,
+                )
+            elif removed is not None and old - new > removed:
+                yield Hit(
+                    pointer,
+                    f"{old:,} \u2192 {new:,} {unit} (-{old - new:,}), at most -{removed:,} allowed",
+                    old=old,
+                    new=new,
+                )
