@@ -10,8 +10,8 @@ echo "\$ configguard check last-known-good/features/features.json"
 "$configguard" check last-known-good/features/features.json
 echo
 echo "== The proposed feature file, from the generator run after the permission change =="
-echo "\$ configguard check features/features.json"
-"$configguard" check features/features.json
+echo "\$ configguard check features/features.json --base-path last-known-good"
+"$configguard" check features/features.json --base-path last-known-good
 status=$?
 echo
 if [ "$status" -eq 1 ]; then
