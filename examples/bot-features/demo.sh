@@ -2,6 +2,9 @@
 # `make demo`: check the last known good feature file, then the proposed one.
 set -u
 configguard=${1:-configguard}
+case "$configguard" in  # a relative path must survive the cd below
+    */*) configguard="$(cd "$(dirname "$configguard")" && pwd)/$(basename "$configguard")" ;;
+esac
 cd "$(dirname "$0")"
 echo "== The last known good feature file (61 features) =="
 "$configguard" check --config configguard.yaml --schema schemas/bot-features.schema.json \
