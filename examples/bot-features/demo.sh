@@ -2,8 +2,9 @@
 # `make demo`: check the last known good feature file, then the proposed one.
 set -u
 configguard=${1:-configguard}
-# make passes a path relative to the repository: resolve it before changing folder
-case "$configguard" in */*) configguard="$(cd "$(dirname "$configguard")" && pwd)/$(basename "$configguard")" ;; esac
+case "$configguard" in  # a relative path must survive the cd below
+    */*) configguard="$(cd "$(dirname "$configguard")" && pwd)/$(basename "$configguard")" ;;
+esac
 cd "$(dirname "$0")"
 echo "== The last known good feature file (61 features) =="
 echo "\$ configguard check last-known-good/features/features.json"
