@@ -88,6 +88,14 @@ def _rule(spec: dict[str, Any], document: Document, display: str, at: str) -> Ru
         raise ConfigurationError(
             f"rule '{rule_id}' ({kind.name}): {exc.message}", display, exc.line, exc.column
         ) from None
+    except Exception as exc:  # a plugin whose option schema is not a valid JSON Schema
+        line, column = document.locate(at)
+        raise ConfigurationError(
+            f"rule '{rule_id}': kind {kind.name} has an unusable option schema: {exc}",
+            display,
+            line,
+            column,
+        ) from None
     options = {k: v for k, v in spec.items() if k not in COMMON}
     for group in kind.one_of:
         given = [k for k in group if k in options]
@@ -107,6 +115,11 @@ def _rule(spec: dict[str, Any], document: Document, display: str, at: str) -> Ru
         line, column = document.locate(f"{at}/{exc.key}" if exc.key else at)
         raise ConfigurationError(
             f"rule '{rule_id}' ({kind.name}): {exc.message}", display, line, column
+        ) from None
+    except Exception as exc:  # a plugin's prepare that fails otherwise: still one line
+        line, column = document.locate(at)
+        raise ConfigurationError(
+            f"rule '{rule_id}' ({kind.name}): {type(exc).__name__}: {exc}", display, line, column
         ) from None
     line, _ = document.locate(at)
     return Rule(

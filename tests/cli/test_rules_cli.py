@@ -9,11 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from configguard import api
+from configguard.engine import Hit
 from configguard.kinds import _CACHE
 from tests.conftest import REPO, Project
 
@@ -390,3 +392,26 @@ def test_pyproject_ignore_with_a_toml_date(project: Project) -> None:
     project.write("conf/a.json", '{"name": "x", "hosts": ["a", "b", "c"]}')
     code, found = findings(project)
     assert code == 0 and found == []
+
+
+def test_a_kind_that_crashes_is_exit_2_naming_the_rule(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from configguard.kinds import Kind
+
+    class Boom(Kind):
+        name = "boom"
+        uses_path = False
+
+        def check(self, document: object, rule: object, previous: object) -> Iterator[Hit]:
+            raise RuntimeError("kaput")
+
+    monkeypatch.setitem(_CACHE, "boom", Boom())
+    project.write("configguard.yaml", CONFIG)
+    project.write("rules/app.yaml", "rules:\n  - {id: app.boom, kind: boom}\n")
+    project.write("conf/a.yaml", "a: 1\n")
+    result = project.run("check")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "configguard: error: rule 'app.boom' (kind boom) failed on conf/a.yaml: RuntimeError: kaput"
+    )
