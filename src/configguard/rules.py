@@ -27,6 +27,8 @@ def load_rules(path: Path, display: str) -> tuple[Rule, ...]:
     from .load import load as load_file
     from .settings import own_schema, validate_against
 
+    if path.is_dir():
+        raise ConfigurationError("is a folder: name each rules file (rules/app.yaml)", display)
     if not path.is_file():
         raise ConfigurationError("rules file not found", display)
     loaded = load_file(path, display)
