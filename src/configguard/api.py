@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import vcs
+from . import parallel, vcs
 from .consumers import RunnerPool
 from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
 from .engine import load_findings, schema_findings
@@ -74,6 +74,7 @@ def check(
     ignore: Sequence[str] = (),
     today: datetime.date | None = None,
     no_consumer: bool = False,
+    jobs: int | None = None,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -86,7 +87,8 @@ def check(
     matches (``*`` wildcards); ``today`` decides which ``ignore: until:`` dates have
     passed. Each target's consumer is run on its files (a crash is a ``consumer-crash``
     finding) unless ``no_consumer``. Raises ConfigurationError when configguard cannot do
-    its job (exit 2 on the command line).
+    its job (exit 2 on the command line). ``jobs``: worker processes for many files (default
+    one per core; 1 checks serially); the report is the same either way.
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, schema, here)
@@ -140,11 +142,27 @@ def check(
     findings: list[Finding] = []
     changes: list[FileChange] | None = [] if summarize and baseline is not None else None
     with RunnerPool() as pool:
-        for claimed in files:
-            consumers = None if no_consumer else pool
-            findings.extend(
-                _check_file(claimed, registry, baseline, changes, consumers, rules=rules)
+        consumers = None if no_consumer else pool
+
+        def one(claimed: Claimed) -> tuple[list[Finding], list[FileChange]]:
+            mine: list[FileChange] = []
+            found = _check_file(
+                claimed,
+                registry,
+                baseline,
+                mine if changes is not None else None,
+                consumers,
+                rules=rules,
             )
+            return found, mine
+
+        def smoked(claimed: Claimed) -> bool:  # consumer runners live in this process
+            return consumers is not None and any(t.consumer for t in claimed.targets)
+
+        for found, mine in parallel.map_files(files, one, jobs, local=smoked):
+            findings.extend(found)
+            if changes is not None:
+                changes.extend(mine)
     if baseline is not None and not paths:
         findings.extend(_deletions(baseline, settings, here, changes))
     findings = screen(findings)

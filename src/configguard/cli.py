@@ -135,6 +135,14 @@ def main() -> None:
     help="Do not report these rule ids or kinds (comma-separated, * wildcards).",
 )
 @click.option("--no-consumer", is_flag=True, help="Do not run the targets' consumers on the files.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Worker processes for many files (default 0: one per core; 1: serial).",
+)
 def check(
     paths: tuple[str, ...],
     config: str | None,
@@ -152,6 +160,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     no_consumer: bool,
+    jobs: int,
 ) -> None:
     """Check config files against their schemas and rules.
 
@@ -177,6 +186,7 @@ def check(
             base=base,
             base_path=base_path,
             no_consumer=no_consumer,
+            jobs=jobs or None,
             summarize=bool(base or base_path)
             and (verbose > 0 or any(d.format != "text" for d in destinations)),
             select=split_patterns(select),

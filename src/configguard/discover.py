@@ -48,7 +48,7 @@ class Matcher:
         import pathspec
 
         self.settings = settings
-        self._root = Path(os.path.abspath(settings.root))
+        self._prefix = _prefix(os.path.abspath(settings.root))
         self._specs: list[tuple[Target, Any, Any]] = []
         for target in settings.targets:
             try:
@@ -64,9 +64,8 @@ class Matcher:
     def targets_for(self, path: Path) -> tuple[Target, ...]:
         # abspath, not resolve(): a symlink loop must not raise, and a link is checked
         # under the name the user gave it
-        try:
-            relative = Path(os.path.abspath(path)).relative_to(self._root).as_posix()
-        except ValueError:
+        relative = _relative(os.path.abspath(path), self._prefix)
+        if relative is None:
             return ()
         return tuple(
             target
@@ -75,12 +74,29 @@ class Matcher:
         )
 
 
+def _prefix(folder: str) -> str:
+    """``folder`` (absolute, normalised) with one trailing separator."""
+    return folder if folder.endswith(os.sep) else folder + os.sep
+
+
+def _relative(absolute: str, prefix: str) -> str | None:
+    """``absolute`` relative to the folder ``prefix`` names, in posix form; None outside it.
+
+    String work on normalised absolute paths, the same answer as ``Path.relative_to``
+    for ten times less time (it runs for every file of a repository).
+    """
+    if absolute + os.sep == prefix:
+        return "."
+    if not absolute.startswith(prefix):
+        return None
+    relative = absolute[len(prefix) :]
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
+
+
 def display_path(path: Path, cwd: Path) -> str:
     """Relative to the working directory when inside it (what editors and CI link)."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(cwd)).as_posix()
-    except ValueError:
-        return str(path)
+    relative = _relative(os.path.abspath(path), _prefix(os.path.abspath(cwd)))
+    return str(path) if relative is None else relative
 
 
 def walk(root: Path) -> Iterator[Path]:

@@ -72,6 +72,7 @@ class SchemaRegistry:
         self._by_uri: dict[str, Path] | None = None
         self._documents: dict[Path, Any] = {}
         self._compiled: dict[Path, CompiledSchema] = {}
+        self._given: dict[Path, CompiledSchema] = {}
         self._missing: list[str] = []
         """URIs refused while compiling the current schema, to explain a failure."""
 
@@ -144,10 +145,13 @@ class SchemaRegistry:
 
     # -- compiling ---------------------------------------------------------------------
     def compiled(self, path: Path) -> CompiledSchema:
-        path = path.resolve()
-        found = self._compiled.get(path)
+        found = self._given.get(path)  # resolve() costs a syscall per part, per file
         if found is None:
-            found = self._compiled[path] = self._compile(path)
+            resolved = path.resolve()
+            found = self._compiled.get(resolved)
+            if found is None:
+                found = self._compiled[resolved] = self._compile(resolved)
+            self._given[path] = found
         return found
 
     def _compile(self, path: Path) -> CompiledSchema:
