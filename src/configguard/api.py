@@ -242,7 +242,7 @@ def _check_file(
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):
         return findings
-    previous = _previous_documents(claimed, baseline, fmt)
+    previous = _previous_documents(claimed, baseline, fmt, loaded)
     if changes is not None:
         changes.extend(_summaries(claimed, loaded, previous, baseline))
     for target in claimed.targets:
@@ -262,7 +262,7 @@ def _check_file(
 
 
 def _previous_documents(
-    claimed: Claimed, baseline: Baseline | None, fmt: Format | None
+    claimed: Claimed, baseline: Baseline | None, fmt: Format | None, current: Loaded
 ) -> Loaded | None:
     """The previous version, parsed; None when there is none (a new file) or it is unusable."""
     if baseline is None:
@@ -270,7 +270,7 @@ def _previous_documents(
     previous = baseline.previous(claimed.path)
     if previous is None:
         return None
-    loaded = load_previous(previous, fmt)
+    loaded = load_previous(previous, fmt, current)
     if any(p.kind == "parse-error" for p in loaded.problems):
         return None
     return loaded

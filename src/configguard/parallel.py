@@ -15,7 +15,6 @@ workers costs more than it saves below a few hundred files.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -45,7 +44,11 @@ def cores() -> int:
 
 def can_fork() -> bool:
     """Fork is safe on Linux; macOS's system libraries are not fork-safe."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    if not sys.platform.startswith("linux"):
+        return False
+    import multiprocessing  # only for many files: it costs ~10 ms of start-up
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def workers_for(count: int, jobs: int | None) -> int:
@@ -103,6 +106,8 @@ def map_files(
     results: dict[int, tuple[bool, Any]] = {}
     _WORK = (items, work)
     try:
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         with context.Pool(min(workers, max(1, len(chunks)))) as pool:
             pending = pool.imap(_run_chunk, chunks)

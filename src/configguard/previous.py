@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import vcs
 from .errors import ConfigurationError
-from .load import Format, Loaded, load
+from .load import Document, Format, Loaded, Source, detect_format, load
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,26 @@ class PathBaseline(Baseline):
         return Previous(label.as_posix(), raw)
 
 
-def load_previous(previous: Previous, fmt: Format | None) -> Loaded:
-    """Parse a previous version like any file (its problems are not reported)."""
-    return load(Path(previous.label.split(":", 1)[-1]), previous.label, fmt, raw=previous.raw)
+def load_previous(previous: Previous, fmt: Format | None, current: Loaded | None = None) -> Loaded:
+    """Parse a previous version like any file (its problems are not reported).
+
+    When its bytes are those of ``current`` (a regenerated file that did not change, or a
+    file compared with itself), the current documents are shared instead of parsing the
+    same text twice: rules only read documents.
+    """
+    path = Path(previous.label.split(":", 1)[-1])
+    fmt = fmt or detect_format(path)
+    if current is not None and current.source is not None:
+        source = current.source
+        # encoding back is a copy for ASCII text, faster than decoding (which validates);
+        # a file saved with a BOM or as UTF-16 just takes the parsing path
+        if (
+            source.format == fmt
+            and source.size == len(previous.raw)
+            and source.text.encode("utf-8") == previous.raw
+        ):
+            twin = Source(path, previous.label, source.format, source.size, source.text)
+            twin.documents = source.documents
+            documents = [Document(twin, d.data, d.index) for d in current.documents]
+            return Loaded(twin, documents, [])
+    return load(path, previous.label, fmt, raw=previous.raw, duplicates=False)

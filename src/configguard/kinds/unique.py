@@ -83,13 +83,13 @@ def _all_distinct_strings(items: list[Any], keys: tuple[str, ...]) -> bool:
     (missing keys, other types, a repeat) is left to the general loop, which words it."""
     if len(keys) > 1 or (keys and keys[0].startswith("/")):
         return False
+    values: list[Any] = items
     if keys:
         key = keys[0]
-        if set(map(type, items)) != {dict}:
+        try:  # loaders give plain dicts: a str or list item fails the lookup as a missing key
+            values = [item[key] for item in items]
+        except (KeyError, TypeError, IndexError):
             return False
-        values: list[Any] = [item.get(key) for item in items]
-    else:
-        values = items
     return set(map(type, values)) == {str} and len(set(values)) == len(values)
 
 

@@ -122,8 +122,18 @@ def _decode_problem(raw: bytes, exc: UnicodeDecodeError) -> Problem:
     )
 
 
-def load(path: Path, display: str, fmt: Format | None = None, raw: bytes | None = None) -> Loaded:
-    """Read and parse one file. Never raises for bad content: problems describe it."""
+def load(
+    path: Path,
+    display: str,
+    fmt: Format | None = None,
+    raw: bytes | None = None,
+    duplicates: bool = True,
+) -> Loaded:
+    """Read and parse one file. Never raises for bad content: problems describe it.
+
+    ``duplicates=False`` skips reporting repeated keys (a previous version, whose problems
+    nobody reads): locating them can cost more than parsing.
+    """
     fmt = fmt or detect_format(path)
     if raw is None:
         try:
@@ -138,10 +148,10 @@ def load(path: Path, display: str, fmt: Format | None = None, raw: bytes | None 
     except UnicodeDecodeError as exc:
         return Loaded(None, [], [_decode_problem(raw, exc)])
     source = Source(path, display, fmt, len(raw), text)
-    return _parse(source, raw)
+    return _parse(source, raw, duplicates)
 
 
-def _parse(source: Source, raw: bytes | None = None) -> Loaded:
+def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) -> Loaded:
     from . import json as json_loader
     from . import toml as toml_loader
     from . import yaml as yaml_loader
@@ -149,9 +159,9 @@ def _parse(source: Source, raw: bytes | None = None) -> Loaded:
     problems: list[Problem] = []
     try:
         if source.format == "json":
-            if not source.text.strip():
+            if not source.text or source.text.isspace():  # strip() would copy the text
                 raise json_loader.JsonProblem("the file is empty; JSON needs a value", 1, 1)
-            data, has_duplicates = json_loader.load_json(source.text, raw)
+            data, has_duplicates = json_loader.load_json(source.text, raw, duplicates)
             if has_duplicates:
                 scan = json_loader.scan_json(source.text)
                 source._positions = [scan.positions]
@@ -168,7 +178,7 @@ def _parse(source: Source, raw: bytes | None = None) -> Loaded:
     multi = len(docs) > 1
     source.documents = len(docs)
     documents = [Document(source, data, i if multi else None) for i, data in enumerate(docs)]
-    for dup in result.duplicates:
+    for dup in result.duplicates if duplicates else ():
         index = dup.document if multi else None
         problems.append(
             _duplicate(source, dup.document, dup.pointer, dup.key, dup.line, dup.column, index)

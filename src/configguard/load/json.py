@@ -63,7 +63,7 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def load_json(text: str, raw: bytes | None = None) -> tuple[Any, bool]:
+def load_json(text: str, raw: bytes | None = None, duplicates: bool = True) -> tuple[Any, bool]:
     """(data, whether some object repeats a key); raises JsonProblem with a position.
 
     Fast path: orjson (about 2x faster than the standard library with a pairs hook; it
@@ -71,7 +71,8 @@ def load_json(text: str, raw: bytes | None = None) -> tuple[Any, bool]:
     in a text without backslashes no string holds a quote, so the text has exactly two
     quotes per string it spells, and the parsed data re-serialized has two per string it
     kept; they differ exactly when a repeated key was dropped. Texts with escapes, and
-    any parse error, take the exact standard-library path.
+    any parse error, take the exact standard-library path. ``duplicates=False``: the
+    caller does not want to know (the answer is then always False).
     """
     if raw is not None and _orjson is not None and b"\\" not in raw:
         try:
@@ -79,10 +80,11 @@ def load_json(text: str, raw: bytes | None = None) -> tuple[Any, bool]:
         except _orjson.JSONDecodeError:
             pass  # the exact path below words the problem
         else:
-            if raw.count(b'"') == _orjson.dumps(data).count(b'"'):
+            if not duplicates or raw.count(b'"') == _orjson.dumps(data).count(b'"'):
                 return data, False
             return data, True
-    return _load_exact(text)
+    data, found = _load_exact(text)
+    return data, found and duplicates
 
 
 def _load_exact(text: str) -> tuple[Any, bool]:

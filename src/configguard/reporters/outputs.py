@@ -45,12 +45,11 @@ def _suffix_format(path: str) -> str | None:
 
 def plan(fmt: str | None, outputs: Sequence[str]) -> list[Destination]:
     """Standard output first, then each file; every format is checked to exist now."""
-    names = available()
     files: list[Destination] = []
     bare = False
     for value in outputs:
         prefix, sep, rest = value.partition(":")
-        if sep and prefix in names and rest:
+        if sep and rest and prefix in available():  # entry points are scanned only here
             files.append(Destination(prefix, Path(rest)))
             continue
         bare = True
