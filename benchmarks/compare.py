@@ -14,9 +14,18 @@ Scenarios:
   repo       configguard check over the 2,000-file repo (one configguard.yaml, 4 targets)
              vs check-jsonschema --schemafile once per kind (summed); verdicts compared per file
   precommit  configguard check on one small file in that repo vs `python -c pass` (+150 ms budget)
-  big-json   the 27 MB feature file against its schema (+ rules when given) vs orjson.loads plus
-             a compiled jsonschema-rs validator, in-process
-  big-yaml   the 20 MB YAML feature file vs libyaml (yaml.CSafeLoader) loading it, in-process
+  big-json   the 27 MB feature file against its schema plus unique (by name), max-items and
+             max-growth rules, compared with itself (--base-path: an unchanged regenerated file)
+             vs orjson.loads plus a compiled jsonschema-rs validator, in-process
+  big-json-prev  the same, compared with a different 27 MB previous version
+             (pairs/big-dup/before.json): both versions are parsed
+  big-yaml   the 20 MB YAML feature file, same rules, vs libyaml (yaml.CSafeLoader) loading it,
+             in-process; peak memory compared with libyaml's own
+  scaling    the repo and big-json runs on corpora of 1x, 2x and 4x the files / features
+             (generated next to the corpus); each doubling should at most double the time
+
+Peak memory is the larger of the configguard process's and its children's (worker
+processes), from getrusage.
 """
 
 from __future__ import annotations
@@ -46,11 +55,27 @@ targets:
   flags: {files: ["flags/*.json"], schema: schemas/flags.schema.json}
 """
 
-# Peak RSS of the child itself, printed last on stderr.
+RULES = """version: 1
+rules:
+  - {id: features.unique-name, kind: unique, key: name}
+  - {id: features.max-count, kind: max-items, max: 1000000}
+  - {id: features.growth, kind: max-growth, metric: items, ratio: 1.5}
+"""
+
+BIG_CONFIG = """version: 1
+targets:
+  features:
+    files: ["features.json", "features.yaml"]
+    schema: features.schema.json
+    rules: [rules.yaml]
+"""
+
+# Peak RSS of the process or of its largest child (pool workers), printed last on stderr.
 _PEAK = (
     "import atexit,resource,sys;"
-    "atexit.register(lambda: sys.stderr.write('\\nPEAK_KIB=%d\\n' % "
-    "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss));"
+    "atexit.register(lambda: sys.stderr.write('\\nPEAK_KIB=%d\\n' % max("
+    "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)));"
 )
 
 
@@ -162,34 +187,43 @@ def precommit_scenario(corpus: Path, rounds: int) -> dict[str, float]:
 
 
 _LOWER_JSON = """
-import sys, time, orjson, jsonschema_rs
+import resource, sys, time, orjson, jsonschema_rs
 schema = orjson.loads(open(sys.argv[2], 'rb').read())
 start = time.perf_counter()
 data = orjson.loads(open(sys.argv[1], 'rb').read())
 v = jsonschema_rs.validator_for(schema)
 v.is_valid(data)
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 _LOWER_YAML = """
-import sys, time, yaml
+import resource, sys, time, yaml
 start = time.perf_counter()
 with open(sys.argv[1], 'rb') as fh:
     yaml.load(fh, Loader=yaml.CSafeLoader)
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def big_scenario(corpus: Path, fmt: str, rounds: int, extra: list[str]) -> dict[str, float]:
+def big_scenario(
+    corpus: Path, fmt: str, rounds: int, base: Path | None = None, name: str = ""
+) -> dict[str, float]:
+    """The feature file with its schema and the rules above; ``base``: the previous version
+    (default: the file itself, i.e. a regenerated file that did not change)."""
     big = corpus / "big"
+    (big / "configguard.yaml").write_text(BIG_CONFIG)
+    (big / "rules.yaml").write_text(RULES)
     data = big / f"features.{fmt}"
     size = data.stat().st_size
+    previous = str(base) if base is not None else data.name
+    name = name or f"big-{fmt}"
     peaks: list[int] = []
+    lower_peaks: list[int] = []
 
     def ours() -> float:
-        seconds, peak, _ = timed(
-            configguard("check", "--schema", "features.schema.json", data.name, *extra), big
-        )
+        seconds, peak, done = timed(configguard("check", data.name, "--base-path", previous), big)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{name}: configguard failed: {done.stderr}")
         peaks.append(peak)
         return seconds
 
@@ -203,16 +237,81 @@ def big_scenario(corpus: Path, fmt: str, rounds: int, extra: list[str]) -> dict[
             text=True,
             check=True,
         )
-        return float(done.stdout.strip())
+        seconds, peak = done.stdout.split()
+        lower_peaks.append(int(peak))
+        return float(seconds)
 
     label = "orjson+validator" if fmt == "json" else "libyaml"
-    out = alternate(f"big-{fmt}", ours, lower, rounds, label)
+    out = alternate(name, ours, lower, rounds, label)
     peak = statistics.median(peaks) * 1024
+    lower_peak = statistics.median(lower_peaks) * 1024
     print(
-        f"big-{fmt} peak RSS {peak / 1e6:.0f} MB = {peak / size:.1f} x the file"
-        f" ({size / 1e6:.1f} MB)"
+        f"{name} peak RSS {peak / 1e6:.0f} MB = {peak / size:.1f} x the file"
+        f" ({size / 1e6:.1f} MB); {label} alone {lower_peak / 1e6:.0f} MB ="
+        f" {lower_peak / size:.1f} x"
     )
     out["peak_over_size"] = peak / size
+    out["lower_peak_over_size"] = lower_peak / size
+    return out
+
+
+def _scaled(corpus: Path, factor: int) -> Path:
+    """A corpus with ``factor`` times the files and features (generated once, kept)."""
+    if factor == 1:
+        return corpus
+    target = corpus / f"x{factor}"
+    if not (target / "big" / "features.json").is_file():
+        print(f"generating the x{factor} corpus in {target} ...")
+        subprocess.run(
+            [
+                PYTHON,
+                str(GENERATOR),
+                str(target),
+                "--files",
+                str(2000 * factor),
+                "--big-features",
+                str(200_000 * factor),
+                "--only",
+                "repo,big",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    return target
+
+
+def scaling_scenario(corpus: Path, rounds: int) -> dict[str, float]:
+    """Medians at 1x, 2x, 4x (rounds interleaved across sizes) and each doubling's ratio."""
+    factors = (1, 2, 4)
+    corpora = {f: _scaled(corpus, f) for f in factors}
+    for c in corpora.values():
+        (c / "repo" / "configguard.yaml").write_text(CONFIG)
+        (c / "big" / "configguard.yaml").write_text(BIG_CONFIG)
+        (c / "big" / "rules.yaml").write_text(RULES)
+    runs: dict[str, Callable[[Path], list[str]]] = {
+        "repo": lambda c: configguard("check", "--format", "json"),
+        "big-json": lambda c: configguard("check", "features.json", "--base-path", "features.json"),
+    }
+    where = {"repo": "repo", "big-json": "big"}
+    out: dict[str, float] = {}
+    for name, command in runs.items():
+        times: dict[int, list[float]] = {f: [] for f in factors}
+        for f in factors:  # warm
+            timed(command(corpora[f]), corpora[f] / where[name])
+        for _ in range(rounds):
+            for f in factors:
+                times[f].append(timed(command(corpora[f]), corpora[f] / where[name])[0])
+        medians = {f: statistics.median(times[f]) for f in factors}
+        doubling = [medians[2] / medians[1], medians[4] / medians[2]]
+        print(
+            f"scaling {name:8} "
+            + " | ".join(f"x{f} {medians[f]:.3f} s" for f in factors)
+            + f" | each doubling x{doubling[0]:.2f}, x{doubling[1]:.2f}"
+            + f"; at most x2: {max(doubling) <= 2}"
+        )
+        for f in factors:
+            out[f"{name}_x{f}_s"] = medians[f]
+        out[f"{name}_worst_doubling"] = max(doubling)
     return out
 
 
@@ -223,7 +322,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--corpus", type=Path, help="a corpus already made by make_corpus.py")
     parser.add_argument("--peer-bin", type=Path, help="folder holding check-jsonschema")
-    parser.add_argument("--only", default="repo,precommit,big-json,big-yaml")
+    parser.add_argument("--only", default="repo,precommit,big-json,big-json-prev,big-yaml,scaling")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -249,9 +348,16 @@ def main() -> None:
         if "precommit" in only:
             figures["precommit"] = precommit_scenario(corpus, args.rounds)
         if "big-json" in only:
-            figures["big-json"] = big_scenario(corpus, "json", args.rounds, [])
+            figures["big-json"] = big_scenario(corpus, "json", args.rounds)
+        before = corpus / "pairs" / "big-dup" / "before.json"
+        if "big-json-prev" in only and before.is_file():
+            figures["big-json-prev"] = big_scenario(
+                corpus, "json", args.rounds, before.resolve(), "big-json-prev"
+            )
         if "big-yaml" in only:
-            figures["big-yaml"] = big_scenario(corpus, "yaml", max(1, args.rounds // 2), [])
+            figures["big-yaml"] = big_scenario(corpus, "yaml", args.rounds)
+        if "scaling" in only:
+            figures["scaling"] = scaling_scenario(corpus, args.rounds)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -258,7 +258,8 @@ def _check_file(
     for i, document in enumerate(loaded.documents if file_rules else ()):
         old = previous.documents[i] if previous and i < len(previous.documents) else None
         findings.extend(rule_findings(document, file_rules, old))
-    return apply_inline(findings, loaded.source.text if loaded.source else None)
+    # the text only when there is something to suppress (a big JSON file is not decoded)
+    return apply_inline(findings, loaded.source.text if loaded.source and findings else None)
 
 
 def _previous_documents(

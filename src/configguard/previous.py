@@ -117,14 +117,11 @@ def load_previous(previous: Previous, fmt: Format | None, current: Loaded | None
     fmt = fmt or detect_format(path)
     if current is not None and current.source is not None:
         source = current.source
-        # encoding back is a copy for ASCII text, faster than decoding (which validates);
-        # a file saved with a BOM or as UTF-16 just takes the parsing path
-        if (
-            source.format == fmt
-            and source.size == len(previous.raw)
-            and source.text.encode("utf-8") == previous.raw
-        ):
-            twin = Source(path, previous.label, source.format, source.size, source.text)
+        if source.format == fmt and source.same_bytes(previous.raw):
+            # the current file's text (or bytes) too: nothing is held twice
+            twin = Source(
+                path, previous.label, source.format, source.size, source._text, _raw=source._raw
+            )
             twin.documents = source.documents
             documents = [Document(twin, d.data, d.index) for d in current.documents]
             return Loaded(twin, documents, [])

@@ -41,16 +41,39 @@ class Problem:
 
 @dataclass(eq=False)
 class Source:
-    """One file's text; positions are computed on first use (most files have no findings)."""
+    """One file's text; positions are computed on first use (most files have no findings).
+
+    A JSON file that parsed straight from its bytes keeps only the bytes (``_raw``, already
+    known to be UTF-8) and decodes them the first time the text is wanted: a 27 MB file
+    then never holds its bytes, its text and its data at once.
+    """
 
     path: Path
     display: str
     format: Format
     size: int
-    text: str
+    _text: str | None = field(default=None, repr=False)
     documents: int = 1
     _positions: list[PositionIndex] | None = field(default=None, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
+    _raw: bytes | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = decode(self._raw or b"")
+            self._raw = None
+        return self._text
+
+    def same_bytes(self, raw: bytes) -> bool:
+        """Whether ``raw`` is this file's content, byte for byte."""
+        if self.size != len(raw):
+            return False
+        if self._raw is not None:
+            return self._raw == raw
+        # encoding back is a copy for ASCII text, cheaper than decoding ``raw``; a file
+        # with a BOM or in UTF-16 compares unequal, which only costs a parse
+        return self.text.encode("utf-8") == raw
 
     def positions(self, document: int) -> PositionIndex:
         if self._positions is None:
@@ -143,12 +166,40 @@ def load(
             if isinstance(exc, IsADirectoryError):
                 reason = "is a directory"
             return Loaded(None, [], [Problem("parse-error", f"cannot read file: {reason}", 0, 0)])
+    tried = False
+    if fmt == "json" and not raw.startswith(_BOMS):
+        from . import json as json_loader
+
+        fast = json_loader.load_json_bytes(raw, duplicates)
+        if fast is not None:
+            source = Source(path, display, fmt, len(raw), None, _raw=raw)
+            return _json_loaded(source, *fast)
+        tried = True  # the exact path words the problem; no second fast attempt
     try:
         text = decode(raw)
     except UnicodeDecodeError as exc:
         return Loaded(None, [], [_decode_problem(raw, exc)])
     source = Source(path, display, fmt, len(raw), text)
-    return _parse(source, raw, duplicates)
+    return _parse(source, None if tried else raw, duplicates)
+
+
+_BOMS = (
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+
+
+def _json_loaded(source: Source, data: Any, has_duplicates: bool) -> Loaded:
+    from . import json as json_loader
+
+    problems: list[Problem] = []
+    if has_duplicates:
+        scan = json_loader.scan_json(source.text)
+        source._positions = [scan.positions]
+        for pointer, key, line, column in scan.duplicates:
+            problems.append(_duplicate(source, 0, pointer, key, line, column, None))
+    return Loaded(source, [Document(source, data)], problems)
 
 
 def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) -> Loaded:
@@ -162,12 +213,7 @@ def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) ->
             if not source.text or source.text.isspace():  # strip() would copy the text
                 raise json_loader.JsonProblem("the file is empty; JSON needs a value", 1, 1)
             data, has_duplicates = json_loader.load_json(source.text, raw, duplicates)
-            if has_duplicates:
-                scan = json_loader.scan_json(source.text)
-                source._positions = [scan.positions]
-                for pointer, key, line, column in scan.duplicates:
-                    problems.append(_duplicate(source, 0, pointer, key, line, column, None))
-            return Loaded(source, [Document(source, data)], problems)
+            return _json_loaded(source, data, has_duplicates)
         if source.format == "toml":
             data = toml_loader.load_toml(source.text)
             return Loaded(source, [Document(source, data)], problems)
