@@ -1,0 +1,84 @@
+"""The loading shortcuts for big files give the answers of the slow paths they replace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from configguard.load import json as json_loader
+from configguard.load import load
+from configguard.previous import Previous, load_previous
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_json_from_bytes_decodes_text_only_when_asked(tmp_path: Path) -> None:
+    text = '{"name": "caf\u00e9",\n "n": [1, 2]}\n'
+    loaded = load(_write(tmp_path, "a.json", text), "a.json")
+    source = loaded.source
+    assert source is not None and source._text is None  # not decoded yet
+    assert loaded.documents[0].data == {"name": "caf\u00e9", "n": [1, 2]}
+    assert source.text == text and source.size == len(text.encode())
+    assert source.line_text(2) == ' "n": [1, 2]}'
+    assert loaded.documents[0].locate("/n/1") == (2, 11)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "the file is empty; JSON needs a value"),
+        (b"  \n", "the file is empty; JSON needs a value"),
+        (b'{"a": 1,}', None),
+        (b'{"a": "\xff"}', "not valid UTF-8 (byte 0xff); save the file as UTF-8"),
+    ],
+)
+def test_json_bytes_that_do_not_parse_are_worded_by_the_exact_path(
+    tmp_path: Path, raw: bytes, message: str | None
+) -> None:
+    loaded = load(_write(tmp_path, "a.json", raw), "a.json")
+    (problem,) = loaded.problems
+    assert problem.kind == "parse-error"
+    if message is not None:
+        assert problem.message == message
+
+
+def test_repeated_key_found_in_a_long_list_serialised_in_slices(tmp_path: Path) -> None:
+    items = [{"name": f"f{i}", "w": 1} for i in range(3 * json_loader._CHUNK + 5)]
+    text = json.dumps(items).replace('"w": 1}', '"w": 1, "w": 2}', 1)  # one repeat, item 0
+    loaded = load(_write(tmp_path, "big.json", text), "big.json")
+    (problem,) = loaded.problems
+    assert problem.kind == "no-duplicate-keys" and problem.pointer == "/0/w"
+    assert json_loader._quotes(items) == json.dumps(items).count('"')
+    as_object = {f"k{i}": i for i in range(2 * json_loader._CHUNK + 1)}
+    assert json_loader._quotes(as_object) == json.dumps(as_object).count('"')
+    # the previous version's repeats are nobody's business
+    assert not load(tmp_path / "big.json", "big.json", duplicates=False).problems
+
+
+@pytest.mark.parametrize("name", ["a.json", "a.yaml"])
+def test_previous_with_the_same_bytes_shares_the_documents(tmp_path: Path, name: str) -> None:
+    text = '{"items": [1, 2, 3]}\n' if name.endswith("json") else "items: [1, 2, 3]\n"
+    current = load(_write(tmp_path, name, text), name)
+    previous = load_previous(Previous("old/" + name, text.encode()), None, current)
+    assert previous.documents[0].data is current.documents[0].data
+    assert previous.source is not None and previous.source.display == "old/" + name
+    assert previous.documents[0].locate("/items/2") == current.documents[0].locate("/items/2")
+    changed = load_previous(Previous("old/" + name, text.replace("3", "4").encode()), None, current)
+    assert changed.documents[0].data == {"items": [1, 2, 4]}
+
+
+def test_previous_with_a_bom_is_parsed_not_shared(tmp_path: Path) -> None:
+    current = load(_write(tmp_path, "a.json", '{"a": 1}'), "a.json")
+    raw = b"\xef\xbb\xbf" + b'{"a": 1}'
+    previous = load_previous(Previous("old.json", raw), None, current)
+    assert previous.documents[0].data == {"a": 1}
+    assert previous.documents[0].data is not current.documents[0].data
