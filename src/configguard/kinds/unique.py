@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, describe, parse_path, select
@@ -87,7 +88,7 @@ def _all_distinct_strings(items: list[Any], keys: tuple[str, ...]) -> bool:
     if keys:
         key = keys[0]
         try:  # loaders give plain dicts: a str or list item fails the lookup as a missing key
-            values = [item[key] for item in items]
+            values = list(map(itemgetter(key), items))
         except (KeyError, TypeError, IndexError):
             return False
     return set(map(type, values)) == {str} and len(set(values)) == len(values)
