@@ -103,13 +103,15 @@ def map_files(
         prev = i
     if start >= 0:
         chunks.append((start, prev + 1))
+    if not chunks:  # every file stays here
+        return [work(item) for item in items]
+    import multiprocessing
+
     results: dict[int, tuple[bool, Any]] = {}
     _WORK = (items, work)
     try:
-        import multiprocessing
-
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, max(1, len(chunks)))) as pool:
+        with context.Pool(min(workers, len(chunks))) as pool:
             pending = pool.imap(_run_chunk, chunks)
             for i in here:
                 try:
