@@ -12,7 +12,8 @@ per-pair ratios, the figure to quote.
 
 Scenarios:
   repo       configguard check over the 2,000-file repo (one configguard.yaml, 4 targets)
-             vs check-jsonschema --schemafile once per kind (summed); verdicts compared per file
+             vs check-jsonschema --schemafile once per kind (summed); verdicts compared per file;
+             then the same run with its process pool (default) vs --jobs 1 (serial)
   precommit  configguard check on one small file in that repo vs `python -c pass` (+150 ms budget)
   big-json   the 27 MB feature file against its schema plus unique (by name), max-items and
              max-growth rules, compared with itself (--base-path: an unchanged regenerated file)
@@ -163,7 +164,14 @@ def repo_scenario(corpus: Path, peer: str, rounds: int) -> dict[str, float]:
         f"repo verdicts: configguard {len(ours_bad)} invalid, check-jsonschema {len(theirs_bad)}, "
         f"expected {len(expected)}; identical per file: {ours_bad == theirs_bad == expected}"
     )
-    return alternate("repo", ours, theirs, rounds, "check-jsonschema")
+    out = alternate("repo", ours, theirs, rounds, "check-jsonschema")
+
+    def serial() -> float:
+        return timed(configguard("check", "--format", "json", "--jobs", "1"), repo)[0]
+
+    pool = alternate("repo-pool", ours, serial, rounds, "jobs1")
+    out["pool_over_serial"] = pool["ratio"]
+    return out
 
 
 def precommit_scenario(corpus: Path, rounds: int) -> dict[str, float]:
