@@ -210,3 +210,15 @@ def test_no_fork_means_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "darwin")
     assert not parallel.can_fork()
     assert parallel.workers_for(1000, 4) == 0
+
+
+def _fragile(item: int) -> int:
+    if item == 37:
+        raise ValueError("boom")
+    return item
+
+
+def test_a_crash_in_any_process_stops_the_run(small_pool: None) -> None:
+    """A bug in a check is not lost in a helper: it stops the run with its traceback."""
+    with pytest.raises((ValueError, RuntimeError), match="boom"):
+        parallel.map_files(list(range(60)), _fragile, jobs=2)
