@@ -14,7 +14,7 @@ from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
-from .load import Format, Loaded, load
+from .load import DEFAULT_MAX_BYTES, Format, Loaded, load
 from .previous import Baseline, GitBaseline, PathBaseline, load_previous
 from .rules import RuleBook, RulePlan, loader_severity, rule_findings, size_findings
 from .schemas import SchemaRegistry
@@ -220,7 +220,11 @@ def _check_file(
                     dataclasses.replace(f, message=f"{f.message}; not parsed or checked further")
                     for f in findings
                 ]
-    loaded = load(claimed.path, claimed.display, fmt)
+    # a max-bytes rule has judged the size: it, not the built-in ceiling, is the limit
+    sized = any(r.kind == "max-bytes" for r in file_rules)
+    loaded = load(
+        claimed.path, claimed.display, fmt, max_bytes=None if sized else DEFAULT_MAX_BYTES
+    )
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):
         return findings

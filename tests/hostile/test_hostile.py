@@ -47,7 +47,7 @@ def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.Monke
     (tmp_path / "s.json").write_text("{}")
     (tmp_path / "locked.json").write_text("{}")
 
-    def denied(path: Path) -> bytes:
+    def denied(path: Path, limit: int | None = None) -> bytes:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(load_module, "read_bytes", denied)
@@ -56,7 +56,7 @@ def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.Monke
     assert finding.rule == "parse-error"
     assert "cannot read file: Permission denied" in finding.message
 
-    def vanished(path: Path) -> bytes:
+    def vanished(path: Path, limit: int | None = None) -> bytes:
         raise FileNotFoundError(2, "No such file or directory")
 
     monkeypatch.setattr(load_module, "read_bytes", vanished)
