@@ -20,18 +20,22 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_hostile_case_text(corpus: Path, case: Case) -> None:
-    out = run(corpus, case.file)
+    out = run(corpus, case.file, project=case.project)
     assert out.code in case.exit_codes, out.stdout + out.stderr
     assert "Traceback" not in out.stdout + out.stderr
     assert case.expect in out.stdout + out.stderr
     if out.code == 1:
         first = out.stdout.splitlines()[0]
         assert first.startswith(f"{case.file}:"), first  # file:line:col: ...
+    if case.max_seconds:
+        assert out.seconds < case.max_seconds, out.seconds
+    if case.max_peak_mib:
+        assert out.peak_kib / 1024 < case.max_peak_mib, out.peak_kib
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_hostile_case_json(corpus: Path, case: Case) -> None:
-    out = run(corpus, case.file, "json")
+    out = run(corpus, case.file, "json", project=case.project)
     assert out.code in case.exit_codes, out.stdout + out.stderr
     report = json.loads(out.stdout)
     for finding in report["findings"]:
