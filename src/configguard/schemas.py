@@ -198,14 +198,18 @@ class SchemaRegistry:
             reason = str(exc).split("\n", 1)[0]
             if self._missing:  # jsonschema-rs wraps our LookupError; say it plainly
                 uri = self._missing[-1]
-                reason = _offline_message(uri, self._written_as(uri))
+                declared = schema.get("$schema") if isinstance(schema, dict) else None
+                if isinstance(declared, str) and _normalize(declared) == uri:
+                    reason = _offline_message(uri, " (not a known draft)", "$schema")
+                else:
+                    reason = _offline_message(uri, self._written_as(uri))
             raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
         return CompiledSchema(path, validator, self._budget)
 
 
-def _offline_message(uri: str, written_as: str) -> str:
+def _offline_message(uri: str, written_as: str, keyword: str = "$ref") -> str:
     return (
-        f"$ref {uri}{written_as} is not available offline: put that schema (with its $id) "
+        f"{keyword} {uri}{written_as} is not available offline: put that schema (with its $id) "
         "in a schema_dirs folder, or allow remote references (allow_remote_refs: true)"
     )
 
