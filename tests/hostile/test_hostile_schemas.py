@@ -1,0 +1,89 @@
+"""Schemas that attack the validator: catastrophic patterns are bounded and named."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import configguard
+from configguard import schemas
+from configguard.schemas import SchemaRegistry
+
+# (a|a)* is exponential on "aaa...!"; the lookahead forces the backtracking engine.
+EVIL = "^(a|a)*(?=b)$"
+
+
+def check(tmp_path: Path, schema: dict[str, Any], data: Any) -> list[configguard.Finding]:
+    (tmp_path / "s.json").write_text(json.dumps(schema))
+    (tmp_path / "x.json").write_text(json.dumps(data))
+    return list(configguard.check(["x.json"], schema="s.json", cwd=tmp_path).findings)
+
+
+def test_one_catastrophic_value_is_a_located_finding_naming_the_pattern(tmp_path: Path) -> None:
+    schema = {"properties": {"name": {"type": "string", "pattern": EVIL}}}
+    started = time.monotonic()
+    [finding] = check(tmp_path, schema, {"name": "a" * 60 + "!"})
+    assert time.monotonic() - started < 2
+    assert finding.rule == "schema" and finding.path == "/name"
+    assert f'pattern "{EVIL}" gave up on this value after 100,000 backtracking steps' in (
+        finding.message
+    )
+    assert "open to catastrophic backtracking" in finding.message
+
+
+def test_the_budget_stops_a_document_of_many_catastrophic_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schemas, "PATTERN_BUDGET", 0.3)
+    schema = {"type": "array", "items": {"type": "string", "pattern": EVIL}}
+    values = ["a" * (50 + i % 7) + "!" + str(i) for i in range(3000)]  # ~16 s unbounded
+    started = time.monotonic()
+    findings = check(tmp_path, schema, values)
+    assert time.monotonic() - started < 5
+    gave_up = [f for f in findings if "gave up" in f.message]
+    [skipped] = [f for f in findings if "not checked against pattern" in f.message]
+    assert gave_up and len(gave_up) < len(values)
+    assert skipped.path == "" and f'pattern "{EVIL}"' in skipped.message
+    assert "used up the 0.3s budget of this document" in skipped.message
+    assert skipped.message.startswith(f"{len(values) - len(gave_up)} strings were not checked")
+
+
+def test_backtracking_patterns_still_check_what_they_say(tmp_path: Path) -> None:
+    """Lookaround and backreferences keep their meaning and messages (same dialect)."""
+    schema = {
+        "properties": {
+            "user": {"pattern": "^(?!admin$)[a-z]+$"},
+            "pair": {"pattern": "^(\\w)\\1$"},
+            "plain": {"pattern": "^(a+)+$"},  # linear engine: no limit needed
+        }
+    }
+    assert check(tmp_path, schema, {"user": "alice", "pair": "xx", "plain": "a" * 50}) == []
+    findings = check(tmp_path, schema, {"user": "admin", "pair": "xy", "plain": "a" * 50 + "!"})
+    assert {f.path: f.message for f in findings} == {
+        "/user": '"admin" does not match "^(?!admin$)[a-z]+$"',
+        "/pair": '"xy" does not match "^(\\w)\\1$"',
+        "/plain": f'"{"a" * 50}!" does not match "^(a+)+$"',
+    }
+
+
+def test_pattern_properties_are_bounded_too(tmp_path: Path) -> None:
+    schema = {"patternProperties": {EVIL: {"type": "integer"}}}
+    started = time.monotonic()
+    findings = check(tmp_path, schema, {"a" * 60 + "!" + str(i): "x" for i in range(20)})
+    assert time.monotonic() - started < 5
+    assert findings  # the backtracking limit is reported by jsonschema-rs itself
+    assert all("backtracking" in f.message for f in findings)
+
+
+def test_the_schema_as_written_is_what_fuzzing_sees(tmp_path: Path) -> None:
+    schema = {"properties": {"name": {"pattern": EVIL}}}
+    (tmp_path / "s.json").write_text(json.dumps(schema))
+    registry = SchemaRegistry()
+    compiled = registry.compiled(tmp_path / "s.json")
+    assert registry.document(tmp_path / "s.json") == schema  # hypothesis-jsonschema reads this
+    assert compiled.hits({"name": 1}) == []  # not a string: the pattern does not apply
+    assert compiled.hits({"name": "b"})[0].message == f'"b" does not match "{EVIL}"'
