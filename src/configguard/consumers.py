@@ -669,6 +669,60 @@ class CommandRunner(Runner):
         )
 
 
+class Footprint:
+    """What a consumer changed in the folders it reaches by relative path.
+
+    Consumers are trusted code and may write files, but a gate that runs them must say
+    when they do: a consumer writing next to the config (a cache, a converted copy, the
+    config itself) would otherwise change the repository unnoticed. The entries directly
+    in each folder (files and subfolders, by mtime and size; ``.configguard`` aside) are
+    compared before and after: one ``scandir`` per folder, cheap enough for every run.
+    """
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self._folders = list(dict.fromkeys(Path(os.path.abspath(f)) for f in folders))
+        self._before = self._scan()
+
+    def _scan(self) -> dict[str, tuple[int, int, bool]]:
+        found: dict[str, tuple[int, int, bool]] = {}
+        for folder in self._folders:
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.name == ".configguard":
+                            continue
+                        with contextlib.suppress(OSError):
+                            info = entry.stat(follow_symlinks=False)
+                            found[entry.path] = (info.st_mtime_ns, info.st_size, entry.is_dir())
+            except OSError:
+                continue
+        return found
+
+    def changes(self, relative_to: Path) -> list[str]:
+        """``created x``, ``changed y``, ``deleted z`` since the footprint was taken."""
+        after = self._scan()
+        base = os.path.abspath(relative_to)
+
+        def show(path: str) -> str:
+            shown = os.path.relpath(path, base)
+            return shown + "/" if (after.get(path) or self._before[path])[2] else shown
+
+        out = [f"created {show(p)}" for p in sorted(after.keys() - self._before.keys())]
+        out += [f"deleted {show(p)}" for p in sorted(self._before.keys() - after.keys())]
+        out += [
+            f"changed {show(p)}"
+            for p in sorted(self._before.keys() & after.keys())
+            if self._before[p] != after[p]
+        ]
+        return out
+
+
+def describe_writes(changes: Sequence[str], limit: int = 5) -> str:
+    """``created out.txt, changed cache/`` (and N more)."""
+    shown = ", ".join(changes[:limit])
+    return shown + (f" and {len(changes) - limit} more" if len(changes) > limit else "")
+
+
 def serialize(data: Any, suffix: str) -> bytes:
     """An input as a command reads it: YAML for YAML targets, JSON otherwise.
 
