@@ -233,13 +233,23 @@ class Outcome:
     peak_kib: int
 
 
-# Runs the CLI, then reports the process's own peak RSS on stderr's last line.
+# Runs the CLI, then reports the process's own peak RSS on stderr's last line. VmHWM, not
+# ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child of a big pytest
+# process would report pytest's peak.
 _WRAPPER = """
 import atexit, resource, sys
 limit = int(sys.argv.pop(1))
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-atexit.register(lambda: sys.stderr.write(
-    "\\nPEAK_KIB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+def peak():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: sys.stderr.write("\\nPEAK_KIB=%d\\n" % peak()))
 sys.argv = ["configguard", *sys.argv[1:]]
 from configguard.cli import run
 run()

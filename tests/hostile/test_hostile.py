@@ -66,3 +66,26 @@ def test_unreadable_and_vanished_files(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(load_module, "read_bytes", vanished)
     report = configguard.check(["locked.json"], schema="s.json", cwd=tmp_path)
     assert "No such file or directory" in report.findings[0].message
+
+
+def test_a_fifo_or_endless_file_as_the_last_known_good_does_not_hang(tmp_path: Path) -> None:
+    """--base-path reads the previous version under the same rules as the file itself."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "s.json").write_text("{}")
+    (tmp_path / "x.json").write_text("{}")
+    os.mkfifo(tmp_path / "fifo.json")
+    os.symlink("/dev/zero", tmp_path / "zero.json")
+    for previous in ("fifo.json", "zero.json"):
+        argv = ["check", "--schema", "s.json", "x.json", "--base-path", previous]
+        done = subprocess.run(
+            [sys.executable, "-m", "configguard", *argv],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr  # treated as a new file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
@@ -102,7 +103,7 @@ class TooLarge(OSError):
     """The file is larger than the limit it was read under (reported, never parsed)."""
 
     def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"{size} bytes")
+        super().__init__(errno.EFBIG, f"{size:,} bytes, more than the {limit:,} read")
         self.size = size
         self.limit = limit
 
