@@ -22,7 +22,10 @@ SCHEMA = {"type": "object", "properties": {"enabled": {"type": "boolean"}}}
 # (a|a)* makes it exponential on "aaaa...!".
 REDOS_SCHEMA = {
     "type": "object",
-    "properties": {"name": {"type": "string", "pattern": "^(a|a)*(?=b)$"}},
+    "properties": {
+        "name": {"type": "string", "pattern": "^(a|a)*(?=b)$"},
+        "names": {"type": "array", "items": {"type": "string", "pattern": "^(a|a)*(?=b)$"}},
+    },
 }
 PROJECT = """version: 1
 targets:
@@ -58,6 +61,8 @@ class Case:
     max_seconds: float = 0.0
     max_peak_mib: float = 0.0
     """Tighter bounds than the corpus-wide ones (0: none), e.g. a huge file is never read."""
+    fault: str = ""
+    """An errno name the read fails with (root ignores chmod 000; a vanishing file is a race)."""
 
 
 def _write(data: bytes | str) -> Callable[[Path], None]:
@@ -211,6 +216,35 @@ CASES: list[Case] = [
         project=True,
         max_seconds=10.0,
     ),
+    Case(
+        "unreadable file (EACCES)",
+        "locked.json",
+        _write("{}"),
+        expect="cannot read file: Permission denied",
+        fault="EACCES",
+    ),
+    Case(
+        "file deleted after discovery (ENOENT)",
+        "vanished.json",
+        _write("{}"),
+        expect="cannot read file: No such file or directory",
+        fault="ENOENT",
+    ),
+]
+
+# Only in the table (``python -m tests.hostile.corpus``): it spends the whole per-document
+# pattern budget by design; tests/hostile/test_hostile_schemas.py runs it with a small one.
+SLOW_CASES: list[Case] = [
+    Case(
+        "5,000 values against a catastrophic pattern",
+        "redos/many.yaml",
+        _in(
+            "redos",
+            _write("names:\n" + "".join(f"- {'a' * (50 + i % 7)}!{i}\n" for i in range(5000))),
+        ),
+        expect="backtracking patterns used up the 2s budget",
+        project=True,
+    ),
 ]
 
 
@@ -220,7 +254,7 @@ def build(folder: Path) -> None:
     (folder / "configguard.yaml").write_text(PROJECT)
     (folder / "rules.yaml").write_text(RULES)
     (folder / "sized").mkdir(exist_ok=True)
-    for case in CASES:
+    for case in CASES + SLOW_CASES:
         case.make(folder / case.file)
 
 
@@ -250,18 +284,29 @@ def peak():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 atexit.register(lambda: sys.stderr.write("\\nPEAK_KIB=%d\\n" % peak()))
+fault = sys.argv.pop(1)
+if fault:
+    import errno, os
+    import configguard.load
+    def failing(path, limit=None):
+        number = getattr(errno, fault)
+        raise OSError(number, os.strerror(number), str(path))
+    configguard.load.read_bytes = failing
 sys.argv = ["configguard", *sys.argv[1:]]
 from configguard.cli import run
 run()
 """
 
 
-def run(folder: Path, file: str, fmt: str = "text", project: bool = False) -> Outcome:
+def run(
+    folder: Path, file: str, fmt: str = "text", project: bool = False, fault: str = ""
+) -> Outcome:
     """configguard in a child process under the memory limit, with its peak RSS."""
     start = time.perf_counter()
     how = [] if project else ["--schema", "schema.json"]
+    argv = ["check", *how, file, "--format", fmt]
     proc = subprocess.Popen(
-        [sys.executable, "-c", _WRAPPER, str(MEMORY_LIMIT), "check", *how, file, "--format", fmt],
+        [sys.executable, "-c", _WRAPPER, str(MEMORY_LIMIT), fault, *argv],
         cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -285,15 +330,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         build(folder)
-        print(f"| {'case':46} | exit (text/json) | time (s) | peak RSS (MiB) |")
-        print(f"|{'-' * 48}|------------------|----------|----------------|")
-        for case in CASES:
-            text = run(folder, case.file, "text", case.project)
-            data = run(folder, case.file, "json", case.project)
+        print(f"| {'case':46} | exit (text/json) | time (s) | peak RSS (MiB) | as expected |")
+        print(f"|{'-' * 48}|------------------|----------|----------------|-------------|")
+        for case in CASES + SLOW_CASES:
+            text = run(folder, case.file, "text", case.project, case.fault)
+            data = run(folder, case.file, "json", case.project, case.fault)
             seconds = max(text.seconds, data.seconds)
             peak = max(text.peak_kib, data.peak_kib) / 1024
             codes = f"{text.code} / {data.code}"
-            print(f"| {case.name:46} | {codes:16} | {seconds:8.2f} | {peak:14.1f} |")
+            ok = (
+                text.code in case.exit_codes
+                and data.code in case.exit_codes
+                and case.expect in text.stdout + text.stderr
+                and "Traceback" not in text.stderr + data.stderr
+            )
+            mark = "yes" if ok else "NO"
+            print(f"| {case.name:46} | {codes:16} | {seconds:8.2f} | {peak:14.1f} | {mark:11} |")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_hostile_case_text(corpus: Path, case: Case) -> None:
-    out = run(corpus, case.file, project=case.project)
+    out = run(corpus, case.file, project=case.project, fault=case.fault)
     assert out.code in case.exit_codes, out.stdout + out.stderr
     assert "Traceback" not in out.stdout + out.stderr
     assert case.expect in out.stdout + out.stderr
@@ -35,7 +35,7 @@ def test_hostile_case_text(corpus: Path, case: Case) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_hostile_case_json(corpus: Path, case: Case) -> None:
-    out = run(corpus, case.file, "json", project=case.project)
+    out = run(corpus, case.file, "json", project=case.project, fault=case.fault)
     assert out.code in case.exit_codes, out.stdout + out.stderr
     report = json.loads(out.stdout)
     for finding in report["findings"]:
