@@ -2,12 +2,13 @@
 
 A crash is a ``consumer-crash`` finding (error); a clean refusal is ``consumer-rejected``
 (also an error: a file its own consumer refuses must not roll out). A consumer that
-creates, changes or deletes files next to the config is a ``consumer-wrote`` warning.
+creates or deletes entries next to the config, or changes the file it was given, is a
+``consumer-wrote`` warning.
 """
 
 from __future__ import annotations
 
-from .consumers import Footprint, Outcome, RunnerPool, describe_writes
+from .consumers import Outcome, RunnerPool, describe_writes
 from .discover import Claimed
 from .engine import Hit, stamp
 from .findings import Finding, Severity
@@ -24,7 +25,7 @@ def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[F
         if spec is None:
             continue
         runner = pool.get(spec)
-        footprint = Footprint([spec.root, claimed.path.parent])
+        pool.footprint.watch([spec.root, claimed.path.parent])
         if spec.python is not None:
             runs = [(document, runner.run(document.data)) for document in loaded.documents]
         else:  # a command reads the file as it is on disk
@@ -34,7 +35,7 @@ def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[F
             for document, outcome in runs
             if outcome.status != "accepted"
         )
-        wrote = footprint.changes(spec.root)
+        wrote = pool.footprint.changes(spec.root, [claimed.path])
         if wrote:
             hit = Hit(
                 "",

@@ -237,7 +237,8 @@ def _fuzz_target(
         if progress is not None:
             progress(target.name, examples, failures, seconds)
 
-    footprint = Footprint([context.spec.root])
+    footprint = Footprint()
+    footprint.watch([context.spec.root])
     with open_runner(context.spec, state / "tmp") as consumer:
         result = runner.search(
             built,
@@ -274,7 +275,7 @@ def _fuzz_target(
         if with_headroom and built.docs:
             rows = headroom.measure(built, consumer, target.name)
     report(result.examples, len(result.failures), result.seconds)
-    wrote = footprint.changes(context.spec.root)
+    wrote = footprint.changes(context.spec.root, full=True)
     if wrote:
         notes.append(
             f"the consumer wrote next to the config during the search: {describe_writes(wrote)} "
