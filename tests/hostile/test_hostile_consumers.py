@@ -93,7 +93,7 @@ def test_fuzz_notes_a_consumer_that_writes(tmp_path: Path) -> None:
         + "\n\n_load = load\n\ndef load(data):\n"
         + "    open('scratch.out', 'w').close()\n    return _load(data)\n"
     )
-    result = fuzz(cwd=root, seed=1, max_examples=30, max_time=3, headroom=False)
+    result = fuzz(cwd=root, seed=1, max_examples=5, max_time=1, headroom=False)
     notes = [n for summary in result.targets for n in summary.notes]
     assert any("wrote next to the config" in n and "scratch.out" in n for n in notes), notes
 
@@ -122,7 +122,7 @@ def test_a_check_of_every_hostile_consumer_goes_on_and_leaves_nothing_running(
         (tmp_path / f"{name}.json").write_text('{"n": 1}')
         targets.append(
             f"  {name}:\n    files: ['{name}.json']\n    consumer:\n      python: {name}:load\n"
-            "      timeout: 1s\n      memory_limit: 256MB\n"
+            "      timeout: 500ms\n      memory_limit: 256MB\n"
         )
     (tmp_path / "configguard.yaml").write_text("version: 1\ntargets:\n" + "".join(targets))
     result = subprocess.run(
