@@ -71,6 +71,10 @@ def _read_schema(path: Path) -> Any:
             return json.loads(decode(read_bytes(path, DEFAULT_MAX_BYTES)))
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"cannot read schema: {exc}", str(path)) from None
+        except RecursionError:
+            raise ConfigurationError(
+                "cannot read schema: it nests deeper than Python's JSON reader goes", str(path)
+            ) from None
     loaded = load_file(path, str(path))
     if loaded.problems and loaded.problems[0].kind == "parse-error":
         p = loaded.problems[0]

@@ -130,6 +130,20 @@ CASES: list[Case] = [
         _write("[" * 100_000 + "]" * 100_000),
         expect="nesting",
     ),
+    Case(
+        "JSON nested 998 deep (within the limit)",
+        "deep998.json",
+        _write('{"deep": ' + "[" * 998 + "]" * 998 + "}"),
+        exit_codes=(0,),
+        expect="All 1 file passed",
+    ),
+    Case(
+        "same, with an escape (the exact parser)",
+        "deep998e.json",
+        _write('{"s": "\\n", "deep": ' + "[" * 998 + "]" * 998 + "}"),
+        exit_codes=(0,),
+        expect="All 1 file passed",
+    ),
     Case("invalid UTF-8", "latin1.yaml", _write(b"name: caf\xe9\n"), expect="not valid UTF-8"),
     Case(
         "UTF-8 BOM", "bom.json", _write(b'\xef\xbb\xbf{"enabled": "yes"}'), expect="is not of type"

@@ -87,3 +87,34 @@ def test_the_schema_as_written_is_what_fuzzing_sees(tmp_path: Path) -> None:
     assert registry.document(tmp_path / "s.json") == schema  # hypothesis-jsonschema reads this
     assert compiled.hits({"name": 1}) == []  # not a string: the pattern does not apply
     assert compiled.hits({"name": "b"})[0].message == f'"b" does not match "{EVIL}"'
+
+
+DEEP_SCHEMA = '{"items": ' * 5000 + "{}" + "}" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (DEEP_SCHEMA, "nests deeper than Python's JSON reader goes"),
+        ('{"items": ' * 900 + "{}" + "}" * 900, "Recursion limit reached"),
+        (json.dumps({"pattern": "(" * 3000 + "a" + ")" * 3000}), "is not a"),
+    ],
+    ids=["5000-deep", "900-deep", "3000-group-pattern"],
+)
+def test_schemas_that_cannot_be_used_are_one_line_exit_two(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    (tmp_path / "s.json").write_text(text)
+    (tmp_path / "x.json").write_text("[]")
+    with pytest.raises(configguard.ConfigurationError) as raised:
+        configguard.check(["x.json"], schema="s.json", cwd=tmp_path)
+    assert expected in str(raised.value)
+
+
+def test_self_and_cyclic_references_terminate(tmp_path: Path) -> None:
+    for schema in (
+        {"$ref": "#"},
+        {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"},
+        {"type": "array", "items": {"$ref": "#"}},
+    ):
+        assert check(tmp_path, schema, [[[[[]]]]]) == []

@@ -7,9 +7,12 @@ The scanner is pure Python and runs only for files that have findings to locate.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,26 +82,49 @@ def load_json(text: str, raw: bytes | None = None) -> tuple[Any, bool]:
         except _orjson.JSONDecodeError:
             pass  # the exact path below words the problem
         else:
-            if raw.count(b'"') == _orjson.dumps(data).count(b'"'):
-                return data, False
-            return data, True
+            try:
+                quotes = _orjson.dumps(data).count(b'"')
+            except TypeError:  # orjson writes at most 254 levels; it reads up to 1024
+                return data, bool(scan_json(text).duplicates)
+            return data, raw.count(b'"') != quotes
     return _load_exact(text)
 
 
-def _load_exact(text: str) -> tuple[Any, bool]:
+def _load_exact(text: str, headroom: bool = False) -> tuple[Any, bool]:
     hook = _Duplicates()
     try:
-        data = json.loads(
-            text, object_pairs_hook=hook, parse_constant=_refuse_constant, parse_float=_finite_float
-        )
+        with _recursion_headroom(headroom):
+            data = json.loads(
+                text,
+                object_pairs_hook=hook,
+                parse_constant=_refuse_constant,
+                parse_float=_finite_float,
+            )
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.msg, exc.lineno, exc.colno) from None
     except (ValueError, RecursionError) as exc:
         problem = scan_json(text, stop_at_problem=True).problem
         if problem is not None:
             raise problem from None
+        if isinstance(exc, RecursionError) and not headroom:
+            # within MAX_DEPTH, yet deeper than the stack left to the C parser: room, retry
+            return _load_exact(text, headroom=True)
         raise JsonProblem(str(exc) or "not valid JSON", 1, 1) from None
     return data, hook.found
+
+
+@contextlib.contextmanager
+def _recursion_headroom(wanted: bool) -> Iterator[None]:
+    """Enough recursion for MAX_DEPTH levels above the current stack, for one parse."""
+    if not wanted:
+        yield
+        return
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, MAX_DEPTH + 500))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
