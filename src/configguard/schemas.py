@@ -93,7 +93,6 @@ class SchemaRegistry:
         self._compiled: dict[Path, CompiledSchema] = {}
         self._guarded: dict[Path, Any] = {}
         """Copies of schemas for compiling, backtracking patterns renamed (see module doc)."""
-        self._budget = _PatternBudget()
         self._missing: list[str] = []
         """URIs refused while compiling the current schema, to explain a failure."""
 
@@ -188,6 +187,7 @@ class SchemaRegistry:
         if not isinstance(schema, (dict, bool)):
             raise ConfigurationError("a schema must be a JSON object or a boolean", str(path))
         self._missing.clear()
+        budget = _PatternBudget()
         try:
             validator = jsonschema_rs.validator_for(
                 schema,
@@ -196,7 +196,7 @@ class SchemaRegistry:
                 base_uri=path.as_uri(),
                 # bounds what stays native too (patternProperties keys, $refs into odd places)
                 pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT),
-                keywords={_GUARDED: _guarded_keyword(self._budget)},
+                keywords={_GUARDED: _guarded_keyword(budget)},
             )
         except (jsonschema_rs.ValidationError, ValueError) as exc:
             reason = str(exc).split("\n", 1)[0]
@@ -208,7 +208,7 @@ class SchemaRegistry:
                 else:
                     reason = _offline_message(uri, self._written_as(uri))
             raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
-        return CompiledSchema(path, validator, self._budget)
+        return CompiledSchema(path, validator, budget)
 
 
 def _offline_message(uri: str, written_as: str, keyword: str = "$ref") -> str:
@@ -311,8 +311,9 @@ class CompiledSchema:
     def hits(self, data: Any) -> list[SchemaHit]:
         self._budget.reset()
         try:
-            if self._validator.is_valid(data):
-                return self._budget.hits()
+            # with guarded patterns, one pass: a value is judged once, within the budget
+            if not self._budget.patterns and self._validator.is_valid(data):
+                return []
             found = [_hit(error) for error in self._validator.iter_errors(data)]
         except (ValueError, RecursionError) as exc:
             # values jsonschema-rs cannot represent (e.g. integers beyond 64 bits in some
@@ -324,18 +325,25 @@ class CompiledSchema:
 # -- backtracking patterns -------------------------------------------------------------
 
 
+_MEMO_SECONDS = 1e-4
+_MEMO_SIZE = 100_000
+
+
 @dataclass
 class _PatternBudget:
     """Time spent by backtracking patterns on the document being validated.
 
-    One per registry: documents are validated one at a time, and ``hits`` resets it.
+    One per compiled schema: documents are validated one at a time, ``hits`` resets it.
     """
 
+    patterns: int = 0
+    """Guarded patterns in the compiled schema (0: the budget is never used)."""
     seconds: float = 0.0
     skipped: int = 0
     skipped_pattern: str = ""
     seen: dict[tuple[str, str], str | None] = field(default_factory=dict)
-    """(pattern, value) -> message: is_valid and iter_errors each ask once per value."""
+    """(pattern, value) -> message, for values that failed or were slow to judge: a
+    document repeating one string 10,000 times pays for it once."""
 
     def reset(self) -> None:
         self.seconds, self.skipped, self.skipped_pattern = 0.0, 0, ""
@@ -419,6 +427,7 @@ def _guarded_keyword(budget: _PatternBudget) -> type:
         def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
             self.pattern = str(value)
             self.validator = _single(self.pattern)
+            budget.patterns += 1
 
         def validate(self, instance: Any) -> None:
             if not isinstance(instance, str):
@@ -429,13 +438,15 @@ def _guarded_keyword(budget: _PatternBudget) -> type:
             elif budget.seconds > PATTERN_BUDGET:
                 budget.skipped += 1
                 budget.skipped_pattern = budget.skipped_pattern or self.pattern
-                budget.seen[key] = message = None
+                message = None
             else:
                 started = time.perf_counter()
                 errors = list(self.validator.iter_errors(instance))
-                budget.seconds += time.perf_counter() - started
+                spent = time.perf_counter() - started
+                budget.seconds += spent
                 message = _pattern_message(self.pattern, errors[0]) if errors else None
-                budget.seen[key] = message
+                if (message is not None or spent > _MEMO_SECONDS) and len(budget.seen) < _MEMO_SIZE:
+                    budget.seen[key] = message
             if message is not None:
                 raise ValueError(message)
 
