@@ -18,9 +18,10 @@ editors use) and, for the first, the JSON Schema specification of 2019-09 onward
 Schemas can attack the validator. A ``pattern`` the linear-time engine (Rust's
 ``regex``) can run is left to it; one that needs backtracking (lookaround,
 backreferences) runs under a limit of :data:`BACKTRACK_LIMIT` steps per value, and all
-such checks on one document share a time budget (:data:`PATTERN_BUDGET` seconds). A
-value that exhausts the limit, and the values left unchecked when the budget is spent,
-are findings that name the pattern: the run never hangs on a catastrophic regex.
+such checks on one document share a time budget (:data:`PATTERN_BUDGET` seconds); a
+pattern that gave up on :data:`MAX_GIVE_UPS` values is not run again on that document. A
+value that exhausts the limit, and the values left unchecked, are findings that name the
+pattern: the run never hangs on a catastrophic regex.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ BACKTRACK_LIMIT = 100_000
 """Backtracking steps one value may cost a pattern (about 2 ms; fancy-regex allows 1M)."""
 PATTERN_BUDGET = 2.0
 """Seconds that backtracking patterns may spend on one document before checks stop."""
+MAX_GIVE_UPS = 20
+"""Values a pattern may give up on in one document before it is not run there again."""
 _GUARDED = "x-configguard-backtracking-pattern"
 """What a backtracking ``pattern`` is renamed to in the copy of a schema that is compiled."""
 
@@ -341,6 +344,8 @@ class _PatternBudget:
     seconds: float = 0.0
     skipped: int = 0
     skipped_pattern: str = ""
+    gave_up: dict[str, int] = field(default_factory=dict)
+    """Pattern -> values it gave up on in this document."""
     seen: dict[tuple[str, str], str | None] = field(default_factory=dict)
     """(pattern, value) -> message, for values that failed or were slow to judge: a
     document repeating one string 10,000 times pays for it once."""
@@ -348,17 +353,25 @@ class _PatternBudget:
     def reset(self) -> None:
         self.seconds, self.skipped, self.skipped_pattern = 0.0, 0, ""
         self.seen.clear()
+        self.gave_up.clear()
+
+    def exhausted(self, pattern: str) -> bool:
+        return self.seconds > PATTERN_BUDGET or self.gave_up.get(pattern, 0) >= MAX_GIVE_UPS
 
     def hits(self) -> list[SchemaHit]:
         if not self.skipped:
             return []
         noun = "string was" if self.skipped == 1 else "strings were"
+        pattern = self.skipped_pattern
+        if self.gave_up.get(pattern, 0) >= MAX_GIVE_UPS:
+            why = f"it gave up on {MAX_GIVE_UPS} values of this document already"
+        else:
+            why = f"backtracking patterns used up the {PATTERN_BUDGET:g}s budget of this document"
         return [
             SchemaHit(
                 "",
                 f"{self.skipped} {noun} not checked against pattern "
-                f"{_short(json.dumps(self.skipped_pattern))}: backtracking patterns used up "
-                f"the {PATTERN_BUDGET:g}s budget of this document (rewrite the pattern without "
+                f"{_short(json.dumps(pattern))}: {why} (rewrite the pattern without "
                 "lookaround or backreferences, or without nested quantifiers)",
             )
         ]
@@ -435,7 +448,7 @@ def _guarded_keyword(budget: _PatternBudget) -> type:
             key = (self.pattern, instance)
             if key in budget.seen:
                 message = budget.seen[key]
-            elif budget.seconds > PATTERN_BUDGET:
+            elif budget.exhausted(self.pattern):
                 budget.skipped += 1
                 budget.skipped_pattern = budget.skipped_pattern or self.pattern
                 message = None
@@ -445,6 +458,8 @@ def _guarded_keyword(budget: _PatternBudget) -> type:
                 spent = time.perf_counter() - started
                 budget.seconds += spent
                 message = _pattern_message(self.pattern, errors[0]) if errors else None
+                if errors and type(errors[0].kind).__name__ == "BacktrackLimitExceeded":
+                    budget.gave_up[self.pattern] = budget.gave_up.get(self.pattern, 0) + 1
                 if (message is not None or spent > _MEMO_SECONDS) and len(budget.seen) < _MEMO_SIZE:
                     budget.seen[key] = message
             if message is not None:
