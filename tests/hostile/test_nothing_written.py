@@ -103,10 +103,10 @@ def test_command_writes_nothing_outside_configguard(
     repo: Path, args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = [a.replace("{outside}", str(tmp_path)) for a in args]
+    monkeypatch.chdir(repo)
     if args[:2] == ["fuzz", "--replay"] and not (repo / STATE / "crashes").is_dir():
         CliRunner().invoke(main, ["fuzz", "--seed", "1", "--max-examples", "60"])
     (repo / STATE).mkdir(exist_ok=True)  # --output needs its folder
-    monkeypatch.chdir(repo)
     before = snapshot(repo)
     result = CliRunner().invoke(main, args, env={"NO_COLOR": "1"})
     assert result.exit_code in (0, 1), result.output
