@@ -158,7 +158,7 @@ def test_valid_alone_but_fails_as_a_change(ruled_repo: Project) -> None:
     assert "conf/app.yaml:1:8: error [app.ports-growth] /ports: 4 → 10 items (+150%)" in (
         result.stdout
     )
-    code, report = ruled_repo.json("check", "--base", "HEAD")
+    _, report = ruled_repo.json("check", "--base", "HEAD")
     [finding] = report["findings"]
     assert (finding["old"], finding["new"]) == (4, 10)
 
