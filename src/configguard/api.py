@@ -129,7 +129,8 @@ def check(
     if not given and baseline is not None:
         given = baseline.changed_paths() or []
         if not given and base is not None:
-            return Report.build(_deletions(baseline, settings, here), 0, [] if summarize else None)
+            deleted = screen(_deletions(baseline, settings, here, rules))
+            return Report.build(deleted, 0, [] if summarize else None)
     if schema is not None and settings.path is None:
         files = [
             Claimed(p, display_path(p, here), settings.targets)
@@ -146,7 +147,7 @@ def check(
                 _check_file(claimed, registry, baseline, changes, consumers, rules=rules)
             )
     if baseline is not None and not paths:
-        findings.extend(_deletions(baseline, settings, here, changes))
+        findings.extend(_deletions(baseline, settings, here, rules, changes))
     findings = screen(findings)
     return Report.build(findings, len(files), changes, checked=[c.display for c in files])
 
@@ -164,18 +165,43 @@ def _baseline(
 
 
 def _deletions(
-    baseline: Baseline, settings: Settings, here: Path, changes: list[FileChange] | None = None
+    baseline: Baseline,
+    settings: Settings,
+    here: Path,
+    rules: RulePlan,
+    changes: list[FileChange] | None = None,
 ) -> list[Finding]:
-    """Files claimed by a target that are gone since the baseline: reported, never silent."""
+    """Files claimed by a target that are gone since the baseline: reported, never silent.
+
+    Deleting a file removes every entry it had, so each ``no-removal`` rule of its targets
+    fires (with the rule's severity and why): that is how a deletion is forbidden.
+    """
     if settings.path is None or not isinstance(baseline, GitBaseline):
         return []
     matcher = Matcher(settings)
     out = []
     for change in baseline.deleted():
         path = baseline.root / change.path
-        if not matcher.targets_for(path):
+        targets = matcher.targets_for(path)
+        if not targets:
             continue
         display = display_path(path, here)
+        for rule in rules.for_targets(targets):
+            if rule.kind == "no-removal":
+                where = rule.path or "/"
+                out.append(
+                    Finding(
+                        rule=rule.id,
+                        kind=rule.kind,
+                        severity=rule.severity,
+                        file=display,
+                        path=rule.path,
+                        line=0,
+                        column=0,
+                        message=f"deleted since {baseline.ref}: every entry at {where} is gone",
+                        why=rule.why,
+                    )
+                )
         out.append(
             Finding(
                 rule="file-deleted",
