@@ -89,3 +89,26 @@ def test_a_fifo_or_endless_file_as_the_last_known_good_does_not_hang(tmp_path: P
             check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr  # treated as a new file
+
+
+def test_a_huge_blob_at_the_base_is_never_read_whole(tmp_path: Path) -> None:
+    """--base reads the old version through a bounded pipe: over the limit, no previous."""
+    import subprocess
+
+    from configguard import vcs
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    (tmp_path / "x.json").write_text('{"items": [' + ", ".join(["1"] * 1000) + "]}")
+    git("init", "-q")
+    git("add", "x.json")
+    git("commit", "-qm", "big")
+    assert vcs.read_at("HEAD", "x.json", tmp_path) is not None
+    assert vcs.read_at("HEAD", "x.json", tmp_path, limit=100) is None
+    assert vcs.read_at("HEAD", "missing.json", tmp_path) is None
