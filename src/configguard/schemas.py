@@ -96,6 +96,10 @@ class SchemaRegistry:
         self._compiled: dict[Path, CompiledSchema] = {}
         self._guarded: dict[Path, Any] = {}
         """Copies of schemas for compiling, backtracking patterns renamed (see module doc)."""
+        self._guards: set[Path] = set()
+        """Schemas whose copy has guarded patterns (the keyword costs ~15% when passed)."""
+        self._guards_seen = False
+        """Whether the schema being compiled reached one of those."""
         self._missing: list[str] = []
         """URIs refused while compiling the current schema, to explain a failure."""
 
@@ -170,7 +174,11 @@ class SchemaRegistry:
         """The schema as compiled: backtracking patterns handed to the guarded keyword."""
         path = path.resolve()
         if path not in self._guarded:
-            self._guarded[path] = _guard_patterns(self.document(path))
+            original = self.document(path)
+            self._guarded[path] = _guard_patterns(original)
+            if self._guarded[path] is not original:
+                self._guards.add(path)
+        self._guards_seen = self._guards_seen or path in self._guards
         return self._guarded[path]
 
     # -- compiling ---------------------------------------------------------------------
@@ -192,15 +200,11 @@ class SchemaRegistry:
         self._missing.clear()
         budget = _PatternBudget()
         try:
-            validator = jsonschema_rs.validator_for(
-                schema,
-                validate_formats=True,
-                retriever=self.retrieve,
-                base_uri=path.as_uri(),
-                # bounds what stays native too (patternProperties keys, $refs into odd places)
-                pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT),
-                keywords={_GUARDED: _guarded_keyword(budget)},
-            )
+            guarded = path in self._guards
+            self._guards_seen = guarded
+            validator = self._validator(schema, path, budget, guarded)
+            if self._guards_seen and not guarded:  # a $ref reached guarded patterns: again
+                validator = self._validator(schema, path, budget, True)
         except (jsonschema_rs.ValidationError, ValueError) as exc:
             reason = str(exc).split("\n", 1)[0]
             if self._missing:  # jsonschema-rs wraps our LookupError; say it plainly
@@ -212,6 +216,19 @@ class SchemaRegistry:
                     reason = _offline_message(uri, self._written_as(uri))
             raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
         return CompiledSchema(path, validator, budget)
+
+    def _validator(self, schema: Any, path: Path, budget: _PatternBudget, guarded: bool) -> Any:
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(
+            schema,
+            validate_formats=True,
+            retriever=self.retrieve,
+            base_uri=path.as_uri(),
+            # bounds what stays native too (patternProperties keys, $refs into odd places)
+            pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT),
+            keywords={_GUARDED: _guarded_keyword(budget)} if guarded else None,
+        )
 
 
 def _offline_message(uri: str, written_as: str, keyword: str = "$ref") -> str:
