@@ -4,6 +4,7 @@ in text and in JSON; no traceback, ever."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,13 @@ from tests.hostile.corpus import CASES, Case, build, run
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("hostile")
     build(folder)
-    return folder
+    yield folder
+    for path in folder.rglob("*"):  # pytest keeps its last temporary folders: not these
+        if path.is_file() and not path.is_symlink() and path.stat().st_size > 1 << 20:
+            path.unlink()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
