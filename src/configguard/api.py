@@ -14,7 +14,7 @@ from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
-from .load import Format, Loaded, load
+from .load import DEFAULT_MAX_BYTES, Format, Loaded, load
 from .previous import Baseline, GitBaseline, PathBaseline, load_previous
 from .rules import RuleBook, RulePlan, loader_severity, rule_findings, size_findings
 from .schemas import SchemaRegistry
@@ -131,7 +131,8 @@ def check(
     if not given and baseline is not None:
         given = baseline.changed_paths() or []
         if not given and base is not None:
-            return Report.build(_deletions(baseline, settings, here), 0, [] if summarize else None)
+            deleted = screen(_deletions(baseline, settings, here, rules))
+            return Report.build(deleted, 0, [] if summarize else None)
     if schema is not None and settings.path is None:
         files = [
             Claimed(p, display_path(p, here), settings.targets)
@@ -164,7 +165,7 @@ def check(
             if changes is not None:
                 changes.extend(mine)
     if baseline is not None and not paths:
-        findings.extend(_deletions(baseline, settings, here, changes))
+        findings.extend(_deletions(baseline, settings, here, rules, changes))
     findings = screen(findings)
     return Report.build(findings, len(files), changes, checked=[c.display for c in files])
 
@@ -182,18 +183,43 @@ def _baseline(
 
 
 def _deletions(
-    baseline: Baseline, settings: Settings, here: Path, changes: list[FileChange] | None = None
+    baseline: Baseline,
+    settings: Settings,
+    here: Path,
+    rules: RulePlan,
+    changes: list[FileChange] | None = None,
 ) -> list[Finding]:
-    """Files claimed by a target that are gone since the baseline: reported, never silent."""
+    """Files claimed by a target that are gone since the baseline: reported, never silent.
+
+    Deleting a file removes every entry it had, so each ``no-removal`` rule of its targets
+    fires (with the rule's severity and why): that is how a deletion is forbidden.
+    """
     if settings.path is None or not isinstance(baseline, GitBaseline):
         return []
     matcher = Matcher(settings)
     out = []
     for change in baseline.deleted():
         path = baseline.root / change.path
-        if not matcher.targets_for(path):
+        targets = matcher.targets_for(path)
+        if not targets:
             continue
         display = display_path(path, here)
+        for rule in rules.for_targets(targets):
+            if rule.kind == "no-removal":
+                where = rule.path or "/"
+                out.append(
+                    Finding(
+                        rule=rule.id,
+                        kind=rule.kind,
+                        severity=rule.severity,
+                        file=display,
+                        path=rule.path,
+                        line=0,
+                        column=0,
+                        message=f"deleted since {baseline.ref}: every entry at {where} is gone",
+                        why=rule.why,
+                    )
+                )
         out.append(
             Finding(
                 rule="file-deleted",
@@ -238,7 +264,11 @@ def _check_file(
                     dataclasses.replace(f, message=f"{f.message}; not parsed or checked further")
                     for f in findings
                 ]
-    loaded = load(claimed.path, claimed.display, fmt)
+    # a max-bytes rule has judged the size: it, not the built-in ceiling, is the limit
+    sized = any(r.kind == "max-bytes" for r in file_rules)
+    loaded = load(
+        claimed.path, claimed.display, fmt, max_bytes=None if sized else DEFAULT_MAX_BYTES
+    )
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):
         return findings

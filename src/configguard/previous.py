@@ -14,7 +14,16 @@ from pathlib import Path
 
 from . import vcs
 from .errors import ConfigurationError
-from .load import Document, Format, Loaded, Source, detect_format, load
+from .load import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    Format,
+    Loaded,
+    Source,
+    detect_format,
+    load,
+    read_bytes,
+)
 
 
 @dataclass(frozen=True)
@@ -95,10 +104,10 @@ class PathBaseline(Baseline):
             except ValueError:
                 relative = Path(path.name)
             candidate = self.base / relative
-        try:
-            raw = candidate.read_bytes()
+        try:  # bounded, regular files only: a FIFO or /dev/zero here must not hang the run
+            raw = read_bytes(candidate, DEFAULT_MAX_BYTES)
         except OSError:
-            return None  # no last-known-good copy: treated as a new file
+            return None  # no usable last-known-good copy: treated as a new file
         try:
             label = Path(os.path.abspath(candidate)).relative_to(os.path.abspath(self.cwd))
         except ValueError:

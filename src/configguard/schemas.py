@@ -14,14 +14,24 @@ editors use) and, for the first, the JSON Schema specification of 2019-09 onward
 * in a draft-04 schema, ``const`` (a draft-06 keyword that strict draft-04 validators
   silently ignore) is honoured, read as ``enum: [value]``: a schema author who wrote it
   meant it, and ignoring it would accept exactly the values it forbids.
+
+Schemas can attack the validator. A ``pattern`` the linear-time engine (Rust's
+``regex``) can run is left to it; one that needs backtracking (lookaround,
+backreferences) runs under a limit of :data:`BACKTRACK_LIMIT` steps per value, and all
+such checks on one document share a time budget (:data:`PATTERN_BUDGET` seconds); a
+pattern that gave up on :data:`MAX_GIVE_UPS` values is not run again on that document. A
+value that exhausts the limit, and the values left unchecked, are findings that name the
+pattern: the run never hangs on a catastrophic regex.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +39,14 @@ from .errors import ConfigurationError
 from .locate import join
 
 MAX_MESSAGE = 400
+BACKTRACK_LIMIT = 100_000
+"""Backtracking steps one value may cost a pattern (about 2 ms; fancy-regex allows 1M)."""
+PATTERN_BUDGET = 2.0
+"""Seconds that backtracking patterns may spend on one document before checks stop."""
+MAX_GIVE_UPS = 20
+"""Values a pattern may give up on in one document before it is not run there again."""
+_GUARDED = "x-configguard-backtracking-pattern"
+"""What a backtracking ``pattern`` is renamed to in the copy of a schema that is compiled."""
 
 
 @dataclass(frozen=True)
@@ -48,14 +66,18 @@ def _normalize(uri: str) -> str:
 
 
 def _read_schema(path: Path) -> Any:
-    from .load import decode, detect_format
+    from .load import DEFAULT_MAX_BYTES, decode, detect_format, read_bytes
     from .load import load as load_file
 
     if detect_format(path) == "json":
         try:
-            return json.loads(decode(path.read_bytes()))
+            return json.loads(decode(read_bytes(path, DEFAULT_MAX_BYTES)))
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"cannot read schema: {exc}", str(path)) from None
+        except RecursionError:
+            raise ConfigurationError(
+                "cannot read schema: it nests deeper than Python's JSON reader goes", str(path)
+            ) from None
     loaded = load_file(path, str(path))
     if loaded.problems and loaded.problems[0].kind == "parse-error":
         p = loaded.problems[0]
@@ -72,7 +94,13 @@ class SchemaRegistry:
         self._by_uri: dict[str, Path] | None = None
         self._documents: dict[Path, Any] = {}
         self._compiled: dict[Path, CompiledSchema] = {}
-        self._given: dict[Path, CompiledSchema] = {}
+        self._resolved: dict[Path, Path] = {}
+        self._guarded: dict[Path, Any] = {}
+        """Copies of schemas for compiling, backtracking patterns renamed (see module doc)."""
+        self._guards: set[Path] = set()
+        """Schemas whose copy has guarded patterns (the keyword costs ~15% when passed)."""
+        self._guards_seen = False
+        """Whether the schema being compiled reached one of those."""
         self._missing: list[str] = []
         """URIs refused while compiling the current schema, to explain a failure."""
 
@@ -119,7 +147,7 @@ class SchemaRegistry:
             if candidate.is_file():
                 path = candidate
         if path is not None:
-            return self.document(path)
+            return self.for_compiling(path)
         if self.allow_remote_refs and key.startswith(("http://", "https://")):
             return _download(key)
         self._missing.append(key)
@@ -143,15 +171,25 @@ class SchemaRegistry:
                     stack.extend(node)
         return ""
 
+    def for_compiling(self, path: Path) -> Any:
+        """The schema as compiled: backtracking patterns handed to the guarded keyword."""
+        path = path.resolve()
+        if path not in self._guarded:
+            original = self.document(path)
+            self._guarded[path] = _guard_patterns(original)
+            if self._guarded[path] is not original:
+                self._guards.add(path)
+        self._guards_seen = self._guards_seen or path in self._guards
+        return self._guarded[path]
+
     # -- compiling ---------------------------------------------------------------------
     def compiled(self, path: Path) -> CompiledSchema:
-        found = self._given.get(path)  # resolve() costs a syscall per part, per file
+        resolved = self._resolved.get(path)  # resolve() costs a syscall per part, per file
+        if resolved is None:
+            resolved = self._resolved[path] = path.resolve()
+        found = self._compiled.get(resolved)
         if found is None:
-            resolved = path.resolve()
-            found = self._compiled.get(resolved)
-            if found is None:
-                found = self._compiled[resolved] = self._compile(resolved)
-            self._given[path] = found
+            found = self._compiled[resolved] = self._compile(resolved)
         return found
 
     def _compile(self, path: Path) -> CompiledSchema:
@@ -159,29 +197,46 @@ class SchemaRegistry:
 
         if not path.is_file():
             raise ConfigurationError("schema file not found", str(path))
-        schema = self.document(path)
+        schema = self.for_compiling(path)
         if not isinstance(schema, (dict, bool)):
             raise ConfigurationError("a schema must be a JSON object or a boolean", str(path))
         self._missing.clear()
+        budget = _PatternBudget()
         try:
-            validator = jsonschema_rs.validator_for(
-                schema,
-                validate_formats=True,
-                retriever=self.retrieve,
-                base_uri=path.as_uri(),
-            )
+            guarded = path in self._guards
+            self._guards_seen = guarded
+            validator = self._validator(schema, path, budget, guarded)
+            if self._guards_seen and not guarded:  # a $ref reached guarded patterns: again
+                validator = self._validator(schema, path, budget, True)
         except (jsonschema_rs.ValidationError, ValueError) as exc:
             reason = str(exc).split("\n", 1)[0]
             if self._missing:  # jsonschema-rs wraps our LookupError; say it plainly
                 uri = self._missing[-1]
-                reason = _offline_message(uri, self._written_as(uri))
+                declared = schema.get("$schema") if isinstance(schema, dict) else None
+                if isinstance(declared, str) and _normalize(declared) == uri:
+                    reason = _offline_message(uri, " (not a known draft)", "$schema")
+                else:
+                    reason = _offline_message(uri, self._written_as(uri))
             raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
-        return CompiledSchema(path, validator)
+        return CompiledSchema(path, validator, budget)
+
+    def _validator(self, schema: Any, path: Path, budget: _PatternBudget, guarded: bool) -> Any:
+        import jsonschema_rs
+
+        return jsonschema_rs.validator_for(
+            schema,
+            validate_formats=True,
+            retriever=self.retrieve,
+            base_uri=path.as_uri(),
+            # bounds what stays native too (patternProperties keys, $refs into odd places)
+            pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT),
+            keywords={_GUARDED: _guarded_keyword(budget)} if guarded else None,
+        )
 
 
-def _offline_message(uri: str, written_as: str) -> str:
+def _offline_message(uri: str, written_as: str, keyword: str = "$ref") -> str:
     return (
-        f"$ref {uri}{written_as} is not available offline: put that schema (with its $id) "
+        f"{keyword} {uri}{written_as} is not available offline: put that schema (with its $id) "
         "in a schema_dirs folder, or allow remote references (allow_remote_refs: true)"
     )
 
@@ -271,19 +326,177 @@ def _download(uri: str) -> Any:
 class CompiledSchema:
     """A compiled validator and the translation of its errors into located hits."""
 
-    def __init__(self, path: Path, validator: Any) -> None:
+    def __init__(self, path: Path, validator: Any, budget: _PatternBudget | None = None) -> None:
         self.path = path
         self._validator = validator
+        self._budget = budget or _PatternBudget()
 
     def hits(self, data: Any) -> list[SchemaHit]:
+        self._budget.reset()
         try:
-            if self._validator.is_valid(data):
+            # with guarded patterns, one pass: a value is judged once, within the budget
+            if not self._budget.patterns and self._validator.is_valid(data):
                 return []
-            return [_hit(error) for error in self._validator.iter_errors(data)]
+            found = [_hit(error) for error in self._validator.iter_errors(data)]
         except (ValueError, RecursionError) as exc:
             # values jsonschema-rs cannot represent (e.g. integers beyond 64 bits in some
             # versions) or nesting beyond its limits
             return [SchemaHit("", f"cannot be validated: {str(exc).splitlines()[0]}")]
+        return found + self._budget.hits()
+
+
+# -- backtracking patterns -------------------------------------------------------------
+
+
+_MEMO_SECONDS = 1e-4
+_MEMO_SIZE = 100_000
+
+
+@dataclass
+class _PatternBudget:
+    """Time spent by backtracking patterns on the document being validated.
+
+    One per compiled schema: documents are validated one at a time, ``hits`` resets it.
+    """
+
+    patterns: int = 0
+    """Guarded patterns in the compiled schema (0: the budget is never used)."""
+    seconds: float = 0.0
+    skipped: int = 0
+    skipped_pattern: str = ""
+    gave_up: dict[str, int] = field(default_factory=dict)
+    """Pattern -> values it gave up on in this document."""
+    seen: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """(pattern, value) -> message, for values that failed or were slow to judge: a
+    document repeating one string 10,000 times pays for it once."""
+
+    def reset(self) -> None:
+        self.seconds, self.skipped, self.skipped_pattern = 0.0, 0, ""
+        self.seen.clear()
+        self.gave_up.clear()
+
+    def exhausted(self, pattern: str) -> bool:
+        return self.seconds > PATTERN_BUDGET or self.gave_up.get(pattern, 0) >= MAX_GIVE_UPS
+
+    def hits(self) -> list[SchemaHit]:
+        if not self.skipped:
+            return []
+        noun = "string was" if self.skipped == 1 else "strings were"
+        pattern = self.skipped_pattern
+        if self.gave_up.get(pattern, 0) >= MAX_GIVE_UPS:
+            why = f"it gave up on {MAX_GIVE_UPS} values of this document already"
+        else:
+            why = f"backtracking patterns used up the {PATTERN_BUDGET:g}s budget of this document"
+        return [
+            SchemaHit(
+                "",
+                f"{self.skipped} {noun} not checked against pattern "
+                f"{_short(json.dumps(pattern))}: {why} (rewrite the pattern without "
+                "lookaround or backreferences, or without nested quantifiers)",
+            )
+        ]
+
+
+_NATIVE: dict[str, bool] = {}
+_SINGLE: dict[str, Any] = {}
+
+
+def _needs_backtracking(pattern: str) -> bool:
+    """True when only the backtracking engine compiles ``pattern`` (lookaround, \\1...).
+
+    A pattern no engine compiles is left alone: compiling the schema reports it.
+    """
+    import jsonschema_rs
+
+    found = _NATIVE.get(pattern)
+    if found is None:
+        try:
+            jsonschema_rs.validator_for(
+                {"pattern": pattern}, pattern_options=jsonschema_rs.RegexOptions()
+            )
+            found = False
+        except (jsonschema_rs.ValidationError, ValueError):
+            try:
+                _single(pattern)
+                found = True
+            except (jsonschema_rs.ValidationError, ValueError):
+                found = False
+        _NATIVE[pattern] = found
+    return found
+
+
+def _single(pattern: str) -> Any:
+    """A validator of one backtracking pattern, with the same regex dialect as the schema's."""
+    import jsonschema_rs
+
+    validator = _SINGLE.get(pattern)
+    if validator is None:
+        validator = _SINGLE[pattern] = jsonschema_rs.validator_for(
+            {"pattern": pattern},
+            pattern_options=jsonschema_rs.FancyRegexOptions(backtrack_limit=BACKTRACK_LIMIT),
+        )
+    return validator
+
+
+def _guard_patterns(schema: Any) -> Any:
+    """A copy of ``schema`` whose backtracking ``pattern`` keywords go to the guarded keyword."""
+    if not any(
+        isinstance(node.get("pattern"), str) and _needs_backtracking(node["pattern"])
+        for node in _subschemas(schema)
+    ):
+        return schema
+    schema = copy.deepcopy(schema)
+    for node in _subschemas(schema):
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and _needs_backtracking(pattern):
+            node[_GUARDED] = node.pop("pattern")
+    return schema
+
+
+def _guarded_keyword(budget: _PatternBudget) -> type:
+    """The keyword class jsonschema-rs instantiates for each guarded pattern."""
+
+    class GuardedPattern:
+        def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+            self.pattern = str(value)
+            self.validator = _single(self.pattern)
+            budget.patterns += 1
+
+        def validate(self, instance: Any) -> None:
+            if not isinstance(instance, str):
+                return
+            key = (self.pattern, instance)
+            if key in budget.seen:
+                message = budget.seen[key]
+            elif budget.exhausted(self.pattern):
+                budget.skipped += 1
+                budget.skipped_pattern = budget.skipped_pattern or self.pattern
+                message = None
+            else:
+                started = time.perf_counter()
+                errors = list(self.validator.iter_errors(instance))
+                spent = time.perf_counter() - started
+                budget.seconds += spent
+                message = _pattern_message(self.pattern, errors[0]) if errors else None
+                if errors and type(errors[0].kind).__name__ == "BacktrackLimitExceeded":
+                    budget.gave_up[self.pattern] = budget.gave_up.get(self.pattern, 0) + 1
+                if (message is not None or spent > _MEMO_SECONDS) and len(budget.seen) < _MEMO_SIZE:
+                    budget.seen[key] = message
+            if message is not None:
+                raise ValueError(message)
+
+    return GuardedPattern
+
+
+def _pattern_message(pattern: str, error: Any) -> str:
+    if type(error.kind).__name__ == "BacktrackLimitExceeded":
+        return (
+            f"pattern {_short(json.dumps(pattern))} gave up on this value after "
+            f"{BACKTRACK_LIMIT:,} backtracking steps, so it is not checked: the schema's "
+            "pattern is open to catastrophic backtracking (rewrite it without nested "
+            "quantifiers, lookaround or backreferences)"
+        )
+    return str(error.message)
 
 
 def _short(message: str) -> str:

@@ -1,12 +1,14 @@
 """Smoke in ``check``: run each claiming target's consumer on the proposed file itself.
 
 A crash is a ``consumer-crash`` finding (error); a clean refusal is ``consumer-rejected``
-(also an error: a file its own consumer refuses must not roll out).
+(also an error: a file its own consumer refuses must not roll out). A consumer that
+creates or deletes entries next to the config, or changes the file it was given, is a
+``consumer-wrote`` warning.
 """
 
 from __future__ import annotations
 
-from .consumers import Outcome, RunnerPool
+from .consumers import Outcome, RunnerPool, describe_writes
 from .discover import Claimed
 from .engine import Hit, stamp
 from .findings import Finding, Severity
@@ -23,6 +25,7 @@ def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[F
         if spec is None:
             continue
         runner = pool.get(spec)
+        pool.footprint.watch([spec.root, claimed.path.parent])
         if spec.python is not None:
             runs = [(document, runner.run(document.data)) for document in loaded.documents]
         else:  # a command reads the file as it is on disk
@@ -32,6 +35,18 @@ def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[F
             for document, outcome in runs
             if outcome.status != "accepted"
         )
+        wrote = pool.footprint.changes(spec.root, [claimed.path])
+        if wrote:
+            hit = Hit(
+                "",
+                f"consumer {spec.name} wrote next to the config: {describe_writes(wrote)} "
+                "(configguard does not undo it; have the consumer write to a temporary folder)",
+            )
+            out.append(
+                stamp(
+                    loaded.documents[0], hit, "consumer-wrote", "consumer-wrote", Severity.WARNING
+                )
+            )
     return out
 
 

@@ -93,13 +93,27 @@ def changes_since(ref: str, root: Path) -> list[Change]:
     return changes
 
 
-def read_at(ref: str, path: str, root: Path) -> bytes | None:
-    """The bytes of ``path`` at ``ref``; None when the file did not exist there."""
-    done = subprocess.run(
+def read_at(ref: str, path: str, root: Path, limit: int | None = None) -> bytes | None:
+    """The bytes of ``path`` at ``ref``; None when the file did not exist there, or when
+    it is larger than ``limit`` (default: what configguard reads of any file), so a huge
+    committed blob is never held in memory whole."""
+    from .load import DEFAULT_MAX_BYTES
+
+    limit = DEFAULT_MAX_BYTES if limit is None else limit
+    with subprocess.Popen(
         ["git", "cat-file", "blob", f"{ref}:{path}"],
         cwd=root,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
-    return done.stdout if done.returncode == 0 else None
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    ) as process:
+        assert process.stdout is not None
+        data = process.stdout.read(limit + 1)
+        if len(data) > limit:
+            process.kill()
+            return None
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return None
+    return data if process.returncode == 0 else None

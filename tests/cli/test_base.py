@@ -98,3 +98,120 @@ def test_base_path_folder_and_file(with_schema: Callable[..., Project]) -> None:
 def test_base_and_base_path_together_is_usage_error(with_schema: Callable[..., Project]) -> None:
     result = with_schema().run("check", "--base", "HEAD", "--base-path", "x")
     assert result.exit_code == 2
+
+
+CHANGE_RULES = """
+rules:
+  - id: app.ports-growth
+    kind: max-growth
+    metric: items
+    path: /ports
+    ratio: 1.5
+    why: the balancer allocates listeners in batches
+  - id: app.keep-entries
+    kind: no-removal
+    path: /ports
+  - id: app.users-keep
+    kind: no-removal
+    path: /users
+    key: id
+  - id: app.users-churn
+    kind: max-churn
+    path: /users
+    key: id
+    ratio: 0.2
+"""
+
+
+@pytest.fixture
+def ruled_repo(project: Project) -> Project:
+    project.write(
+        "schemas/app.schema.json",
+        {"type": "object", "properties": {"ports": {"type": "array", "maxItems": 1000}}},
+    )
+    project.write("rules/app.yaml", CHANGE_RULES)
+    project.write(
+        "configguard.yaml",
+        """
+        version: 1
+        targets:
+          app:
+            files: ["conf/*"]
+            schema: schemas/app.schema.json
+            rules: [rules/app.yaml]
+        """,
+    )
+    project.write("conf/app.yaml", "ports: [1, 2, 3, 4]\n")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "config", "user.email", "t@example.com")
+    git(project, "config", "user.name", "t")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "base")
+    return project
+
+
+def test_valid_alone_but_fails_as_a_change(ruled_repo: Project) -> None:
+    ruled_repo.write("conf/app.yaml", "ports: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n")
+    assert ruled_repo.run("check").exit_code == 0  # on its own, nothing is wrong
+    result = ruled_repo.run("check", "--base", "HEAD", "--no-color")
+    assert result.exit_code == 1
+    assert "conf/app.yaml:1:8: error [app.ports-growth] /ports: 4 → 10 items (+150%)" in (
+        result.stdout
+    )
+    _, report = ruled_repo.json("check", "--base", "HEAD")
+    [finding] = report["findings"]
+    assert (finding["old"], finding["new"]) == (4, 10)
+
+
+def test_renamed_file_is_compared_with_its_old_path(ruled_repo: Project) -> None:
+    ports = "".join(f"  - {p}\n" for p in range(8000, 8020))
+    ruled_repo.write("conf/app.yaml", f"ports:\n{ports}")
+    git(ruled_repo, "commit", "-q", "-am", "twenty ports")
+    git(ruled_repo, "mv", "conf/app.yaml", "conf/renamed.yaml")
+    fewer = "".join(f"  - {p}\n" for p in range(8000, 8019))
+    ruled_repo.write("conf/renamed.yaml", f"ports:\n{fewer}")
+    git(ruled_repo, "add", "-A")  # similar enough for git to call it a rename
+    code, report = ruled_repo.json("check", "--base", "HEAD")
+    assert code == 1
+    [finding] = report["findings"]
+    assert (finding["rule"], finding["file"]) == ("app.keep-entries", "conf/renamed.yaml")
+    assert "1 entry removed" in finding["message"]
+
+
+def test_deleting_a_file_is_forbidden_by_no_removal(ruled_repo: Project) -> None:
+    git(ruled_repo, "rm", "-q", "conf/app.yaml")
+    code, report = ruled_repo.json("check", "--base", "HEAD")
+    assert code == 1
+    rules = sorted((f["rule"], f["severity"]) for f in report["findings"])
+    assert rules == [
+        ("app.keep-entries", "error"),
+        ("app.users-keep", "error"),
+        ("file-deleted", "info"),
+    ]
+
+
+def test_new_file_has_no_change_findings(ruled_repo: Project) -> None:
+    ruled_repo.write("conf/new.yaml", "ports: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n")
+    code, report = ruled_repo.json("check", "--base", "HEAD")
+    assert (code, report["findings"]) == (0, [])
+
+
+def test_reordering_ten_thousand_keyed_entries_is_no_change(ruled_repo: Project) -> None:
+    import json
+    import random
+
+    users = [{"id": f"u{i}", "name": f"user {i}"} for i in range(10_000)]
+    ruled_repo.write("conf/users.json", json.dumps({"users": users}))
+    git(ruled_repo, "add", ".")
+    git(ruled_repo, "commit", "-q", "-m", "users")
+    random.Random(7).shuffle(users)
+    ruled_repo.write("conf/users.json", json.dumps({"users": users}))
+    code, report = ruled_repo.json("check", "--base", "HEAD")
+    assert (code, report["findings"]) == (0, [])
+    # while a real churn of a quarter of the entries is caught
+    for user in users[:2_500]:
+        user["name"] += " (renamed)"
+    ruled_repo.write("conf/users.json", json.dumps({"users": users}))
+    code, report = ruled_repo.json("check", "--base", "HEAD")
+    assert code == 1
+    assert [f["rule"] for f in report["findings"]] == ["app.users-churn"]

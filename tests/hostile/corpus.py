@@ -1,7 +1,9 @@
 """The hostile-input corpus: files built to break config tools, generated (never committed).
 
 ``python -m tests.hostile.corpus`` prints, for every case, configguard's exit code, peak
-memory and time on this machine (the figures quoted in issue notes).
+memory and time on this machine (the figures quoted in issue notes), as a Markdown table.
+Bounds: every case within 1 GiB of address space and a minute; cases that set
+``max_seconds``/``max_peak_mib`` (a 1 GB file must not be read) within those.
 """
 
 from __future__ import annotations
@@ -16,6 +18,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SCHEMA = {"type": "object", "properties": {"enabled": {"type": "boolean"}}}
+# A schema that attacks the validator: the lookahead forces the backtracking engine, and
+# (a|a)* makes it exponential on "aaaa...!".
+REDOS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "pattern": "^(a|a)*(?=b)$"},
+        "names": {"type": "array", "items": {"type": "string", "pattern": "^(a|a)*(?=b)$"}},
+    },
+}
+PROJECT = """version: 1
+targets:
+  sized:
+    files: ["sized/*"]
+    schema: schema.json
+    rules: [rules.yaml]
+  redos:
+    files: ["redos/*"]
+    schema: redos.schema.json
+"""
+RULES = """rules:
+  - id: sized.max-bytes
+    kind: max-bytes
+    max: 1MB
+"""
+GIB = 1 << 30
 
 MEMORY_LIMIT = 1 << 30  # every case must run within 1 GiB of address space...
 TIME_LIMIT = 60.0  # ...and a minute
@@ -29,6 +56,13 @@ class Case:
     exit_codes: tuple[int, ...] = (1,)
     expect: str = ""
     """A fragment the one-line finding (or error) must contain."""
+    project: bool = False
+    """Checked through the corpus's configguard.yaml (rules, other schemas), not --schema."""
+    max_seconds: float = 0.0
+    max_peak_mib: float = 0.0
+    """Tighter bounds than the corpus-wide ones (0: none), e.g. a huge file is never read."""
+    fault: str = ""
+    """An errno name the read fails with (root ignores chmod 000; a vanishing file is a race)."""
 
 
 def _write(data: bytes | str) -> Callable[[Path], None]:
@@ -55,6 +89,33 @@ def _directory(path: Path) -> None:
     path.mkdir()
 
 
+def _sparse(size: int) -> Callable[[Path], None]:
+    """A file of ``size`` bytes that takes no disk space (and no time to make)."""
+
+    def make(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.truncate(size)
+
+    return make
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)  # nobody ever writes to it: opening it for reading would block forever
+
+
+def _dev_zero(path: Path) -> None:
+    os.symlink("/dev/zero", path)  # endless bytes
+
+
+def _in(folder: str, make: Callable[[Path], None]) -> Callable[[Path], None]:
+    def made(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make(path)
+
+    return made
+
+
 CASES: list[Case] = [
     Case("alias bomb (billion laughs)", "bomb.yaml", _alias_bomb, expect="alias bomb"),
     Case(
@@ -68,6 +129,20 @@ CASES: list[Case] = [
         "deep.yaml",
         _write("[" * 100_000 + "]" * 100_000),
         expect="nesting",
+    ),
+    Case(
+        "JSON nested 998 deep (within the limit)",
+        "deep998.json",
+        _write('{"deep": ' + "[" * 998 + "]" * 998 + "}"),
+        exit_codes=(0,),
+        expect="All 1 file passed",
+    ),
+    Case(
+        "same, with an escape (the exact parser)",
+        "deep998e.json",
+        _write('{"s": "\\n", "deep": ' + "[" * 998 + "]" * 998 + "}"),
+        exit_codes=(0,),
+        expect="All 1 file passed",
     ),
     Case("invalid UTF-8", "latin1.yaml", _write(b"name: caf\xe9\n"), expect="not valid UTF-8"),
     Case(
@@ -128,11 +203,66 @@ CASES: list[Case] = [
     Case(
         "directory named x.json", "dir.json", _directory, exit_codes=(0,), expect="No files checked"
     ),
+    Case("FIFO named x.json", "fifo.json", _fifo, expect="not a regular file (a FIFO)"),
+    Case("symlink to /dev/zero", "zero.json", _dev_zero, expect="not a regular file (a character"),
+    Case(
+        "1 GB file (sparse) behind max-bytes: 1MB",
+        "sized/huge.json",
+        _sparse(GIB),
+        expect="at most 1 MB allowed; not parsed",
+        project=True,
+        max_seconds=10.0,
+        max_peak_mib=150.0,
+    ),
+    Case(
+        "1 GB file (sparse), no max-bytes rule",
+        "gigabyte.json",
+        _sparse(GIB),
+        expect="larger than the 100 MB configguard reads without a max-bytes rule",
+        max_seconds=10.0,
+        max_peak_mib=150.0,
+    ),
+    Case(
+        "schema pattern with catastrophic backtracking",
+        "redos/name.yaml",
+        _in("redos", _write("name: " + "a" * 60 + "!\n")),
+        expect="open to catastrophic backtracking",
+        project=True,
+        max_seconds=10.0,
+    ),
+    Case(
+        "unreadable file (EACCES)",
+        "locked.json",
+        _write("{}"),
+        expect="cannot read file: Permission denied",
+        fault="EACCES",
+    ),
+    Case(
+        "file deleted after discovery (ENOENT)",
+        "vanished.json",
+        _write("{}"),
+        expect="cannot read file: No such file or directory",
+        fault="ENOENT",
+    ),
+    Case(
+        "5,000 values against a catastrophic pattern",
+        "redos/many.yaml",
+        _in(
+            "redos",
+            _write("names:\n" + "".join(f"- {'a' * (50 + i % 7)}!{i}\n" for i in range(5000))),
+        ),
+        expect="it gave up on 20 values of this document already",
+        project=True,
+    ),
 ]
 
 
 def build(folder: Path) -> None:
     (folder / "schema.json").write_text(json.dumps(SCHEMA))
+    (folder / "redos.schema.json").write_text(json.dumps(REDOS_SCHEMA))
+    (folder / "configguard.yaml").write_text(PROJECT)
+    (folder / "rules.yaml").write_text(RULES)
+    (folder / "sized").mkdir(exist_ok=True)
     for case in CASES:
         case.make(folder / case.file)
 
@@ -146,35 +276,46 @@ class Outcome:
     peak_kib: int
 
 
-# Runs the CLI, then reports the process's own peak RSS on stderr's last line.
+# Runs the CLI, then reports the process's own peak RSS on stderr's last line. VmHWM, not
+# ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child of a big pytest
+# process would report pytest's peak.
 _WRAPPER = """
 import atexit, resource, sys
 limit = int(sys.argv.pop(1))
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-atexit.register(lambda: sys.stderr.write(
-    "\\nPEAK_KIB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+def peak():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: sys.stderr.write("\\nPEAK_KIB=%d\\n" % peak()))
+fault = sys.argv.pop(1)
+if fault:
+    import errno, os
+    import configguard.load
+    def failing(path, limit=None):
+        number = getattr(errno, fault)
+        raise OSError(number, os.strerror(number), str(path))
+    configguard.load.read_bytes = failing
 sys.argv = ["configguard", *sys.argv[1:]]
 from configguard.cli import run
 run()
 """
 
 
-def run(folder: Path, file: str, fmt: str = "text") -> Outcome:
+def run(
+    folder: Path, file: str, fmt: str = "text", project: bool = False, fault: str = ""
+) -> Outcome:
     """configguard in a child process under the memory limit, with its peak RSS."""
     start = time.perf_counter()
+    how = [] if project else ["--schema", "schema.json"]
+    argv = ["check", *how, file, "--format", fmt]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            _WRAPPER,
-            str(MEMORY_LIMIT),
-            "check",
-            "--schema",
-            "schema.json",
-            file,
-            "--format",
-            fmt,
-        ],
+        [sys.executable, "-c", _WRAPPER, str(MEMORY_LIMIT), fault, *argv],
         cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -198,11 +339,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         build(folder)
-        print(f"{'case':40} exit  time     peak RSS")
+        print(f"| {'case':46} | exit (text/json) | time (s) | peak RSS (MiB) | as expected |")
+        print(f"|{'-' * 48}|------------------|----------|----------------|-------------|")
         for case in CASES:
-            out = run(folder, case.file)
-            peak = out.peak_kib / 1024
-            print(f"{case.name:40} {out.code:>4}  {out.seconds:5.2f} s  {peak:6.1f} MiB")
+            text = run(folder, case.file, "text", case.project, case.fault)
+            data = run(folder, case.file, "json", case.project, case.fault)
+            seconds = max(text.seconds, data.seconds)
+            peak = max(text.peak_kib, data.peak_kib) / 1024
+            codes = f"{text.code} / {data.code}"
+            ok = (
+                text.code in case.exit_codes
+                and data.code in case.exit_codes
+                and case.expect in text.stdout + text.stderr
+                and "Traceback" not in text.stderr + data.stderr
+            )
+            mark = "yes" if ok else "NO"
+            print(f"| {case.name:46} | {codes:16} | {seconds:8.2f} | {peak:14.1f} | {mark:11} |")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..consumers import ConsumerSpec, Outcome, Runner, open_runner
+from ..consumers import ConsumerSpec, Footprint, Outcome, Runner, describe_writes, open_runner
 from ..errors import ConfigurationError
 from ..findings import Finding, Report, Severity
 from ..settings import Settings, Target
@@ -237,6 +237,8 @@ def _fuzz_target(
         if progress is not None:
             progress(target.name, examples, failures, seconds)
 
+    footprint = Footprint()
+    footprint.watch([context.spec.root])
     with open_runner(context.spec, state / "tmp") as consumer:
         result = runner.search(
             built,
@@ -273,6 +275,12 @@ def _fuzz_target(
         if with_headroom and built.docs:
             rows = headroom.measure(built, consumer, target.name)
     report(result.examples, len(result.failures), result.seconds)
+    wrote = footprint.changes(context.spec.root, full=True)
+    if wrote:
+        notes.append(
+            f"the consumer wrote next to the config during the search: {describe_writes(wrote)} "
+            "(not undone)"
+        )
     summary = TargetSummary(
         target.name,
         context.spec.name,

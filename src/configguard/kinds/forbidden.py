@@ -4,6 +4,8 @@ For values a schema would have to list by exclusion: a debug log level in produc
 a wildcard host, a known-bad feature name. ``values`` compares JSON values (``1``
 equals ``1.0``); ``pattern`` is a Python regular expression searched anywhere in
 string values (anchor it with ``^...$`` to match whole values). Give one of the two.
+A pattern open to exponential backtracking (``^(a+)+$``) is refused when the rules are
+read: Python's matcher cannot be stopped, and one hostile value would hang the check.
 
 Arguments: ``path`` (JSON Pointer; ``*`` selects every key or index), ``values`` (list)
 or ``pattern`` (regular expression).
@@ -56,6 +58,7 @@ class Forbidden(Kind):
                 pattern = re.compile(options["pattern"])
             except re.error as exc:
                 raise RuleError(f"pattern does not compile: {exc}", "pattern") from None
+            _refuse_exponential(options["pattern"])
         values = {canonical(v) for v in options.get("values", ())}
         return parse_path(options["path"]), values, pattern
 
@@ -70,3 +73,24 @@ class Forbidden(Kind):
                 yield Hit(
                     pointer, f"{describe(value)} matches forbidden pattern {pattern.pattern!r}"
                 )
+
+
+def _refuse_exponential(pattern: str) -> None:
+    """RuleError for a pattern a hostile value could make run for ever (see module doc).
+
+    Polynomial patterns (``.*=.*``) pass: common in such rules, and bounded by the value's
+    length, which a max-length rule can cap. Patterns too large to analyse pass too.
+    """
+    from ._redos import TooComplex, analyse
+
+    try:
+        verdict = analyse(pattern)
+    except (TooComplex, RecursionError, re.error):
+        return
+    if verdict is not None and verdict.kind == "exponential":
+        raise RuleError(
+            f"pattern can backtrack catastrophically (exponential time on values such as "
+            f"{verdict.example()}): one such value would hang the check; rewrite it without "
+            "nested or overlapping repeats",
+            "pattern",
+        )

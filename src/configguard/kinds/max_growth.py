@@ -63,37 +63,51 @@ def percent(fraction: float) -> str:
     return text
 
 
-class MaxGrowth(Kind):
+class SizeChange(Kind):
+    """What max-growth and max-shrink share: one metric read from both versions."""
+
+    required = ("metric",)
+    change = True
+    bound: ClassVar[str] = ""
+    """The absolute-bound argument: ``max_added`` or ``max_removed``."""
+
+    def prepare(self, options: Mapping[str, Any]) -> list[str]:
+        if "ratio" not in options and self.bound not in options:
+            raise RuleError(f"give ratio or {self.bound} (or both)")
+        if options["metric"] == "bytes" and options.get("path"):
+            raise RuleError("metric bytes measures the whole file: remove path", "path")
+        return parse_path(options.get("path", ""))
+
+    def sizes(
+        self, document: Document, rule: Rule, previous: Document | None
+    ) -> Iterator[tuple[str, int, int, str]]:
+        """(pointer, old, new, unit) for every place measured in both versions."""
+        if previous is None:
+            return
+        metric = rule.options["metric"]
+        unit = "bytes" if metric == "bytes" else "items"
+        old_sizes = measure(previous, rule.prepared, metric)
+        for pointer, new in measure(document, rule.prepared, metric).items():
+            old = old_sizes.get(pointer)
+            if old is not None:
+                yield pointer, old, new, unit
+
+
+class MaxGrowth(SizeChange):
     name = "max-growth"
     options: ClassVar[dict[str, Any]] = {
         "metric": {"enum": ["items", "bytes"], "description": "what to compare"},
         "ratio": {"type": "number", "exclusiveMinimum": 0, "description": "new / old at most"},
         "max_added": {"type": "integer", "minimum": 0, "description": "new - old at most"},
     }
-    required = ("metric",)
-    change = True
-
-    def prepare(self, options: Mapping[str, Any]) -> list[str]:
-        if "ratio" not in options and "max_added" not in options:
-            raise RuleError("give ratio or max_added (or both)")
-        if options["metric"] == "bytes" and options.get("path"):
-            raise RuleError("metric bytes measures the whole file: remove path", "path")
-        return parse_path(options.get("path", ""))
+    bound = "max_added"
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
         from ..engine import Hit
 
-        if previous is None:
-            return
-        metric = rule.options["metric"]
-        unit = "bytes" if metric == "bytes" else "items"
-        old_sizes = measure(previous, rule.prepared, metric)
         ratio = rule.options.get("ratio")
         added = rule.options.get("max_added")
-        for pointer, new in measure(document, rule.prepared, metric).items():
-            old = old_sizes.get(pointer)
-            if old is None:
-                continue
+        for pointer, old, new, unit in self.sizes(document, rule, previous):
             if ratio is not None and old > 0 and new / old > ratio:
                 yield Hit(
                     pointer,

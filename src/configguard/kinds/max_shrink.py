@@ -32,18 +32,18 @@ FAIL::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import Kind, Rule, RuleError, parse_path
-from .max_growth import measure, percent
+from . import Rule
+from .max_growth import SizeChange, percent
 
 if TYPE_CHECKING:
     from ..engine import Hit
     from ..load import Document
 
 
-class MaxShrink(Kind):
+class MaxShrink(SizeChange):
     name = "max-shrink"
     options: ClassVar[dict[str, Any]] = {
         "metric": {"enum": ["items", "bytes"], "description": "what to compare"},
@@ -55,29 +55,15 @@ class MaxShrink(Kind):
         },
         "max_removed": {"type": "integer", "minimum": 0, "description": "old - new at most"},
     }
-    required = ("metric",)
-    change = True
-
-    def prepare(self, options: Mapping[str, Any]) -> list[str]:
-        if "ratio" not in options and "max_removed" not in options:
-            raise RuleError("give ratio or max_removed (or both)")
-        if options["metric"] == "bytes" and options.get("path"):
-            raise RuleError("metric bytes measures the whole file: remove path", "path")
-        return parse_path(options.get("path", ""))
+    bound = "max_removed"
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
         from ..engine import Hit
 
-        if previous is None:
-            return
-        metric = rule.options["metric"]
-        unit = "bytes" if metric == "bytes" else "items"
-        old_sizes = measure(previous, rule.prepared, metric)
         ratio = rule.options.get("ratio")
         removed = rule.options.get("max_removed")
-        for pointer, new in measure(document, rule.prepared, metric).items():
-            old = old_sizes.get(pointer)
-            if old is None or old == 0:
+        for pointer, old, new, unit in self.sizes(document, rule, previous):
+            if old == 0:
                 continue
             if ratio is not None and new / old < ratio:
                 yield Hit(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -113,10 +116,65 @@ class Loaded:
     problems: list[Problem]
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes; OSError propagates for the caller to turn into a finding."""
-    with open(path, "rb") as fh:
-        return fh.read()
+DEFAULT_MAX_BYTES = 100_000_000
+"""Files larger than this are refused unless a max-bytes rule applies to them: parsing
+takes up to 45 times a file's size in memory, so an unbounded read is an outage waiting
+for one runaway generator. 100 MB is also the largest file GitHub accepts."""
+
+
+class TooLarge(OSError):
+    """The file is larger than the limit it was read under (reported, never parsed)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"{size:,} bytes, more than the {limit:,} read")
+        self.size = size
+        self.limit = limit
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, reading at most ``limit`` (+1 to tell it is over).
+
+    Only regular files are read: a FIFO would block the run forever and ``/dev/zero``
+    never ends. The size is taken from the open file, then the read itself is bounded,
+    so a file that grows while it is read cannot get past the limit either. OSError
+    propagates for the caller to turn into a finding.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", closefd=True) as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(21, "is a directory")
+            raise OSError(0, f"not a regular file ({_file_type(info.st_mode)})")
+        if limit is not None and info.st_size > limit:
+            raise TooLarge(info.st_size, limit)
+        data = fh.read() if limit is None else fh.read(limit + 1)
+        if limit is not None and len(data) > limit:
+            raise TooLarge(len(data), limit)
+        return data
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def too_large_message(exc: TooLarge) -> str:
+    """One line that says what happened and how to let the file through."""
+    from ..kinds.max_bytes import human
+
+    return (
+        f"{human(exc.size)} ({exc.size:,} bytes), larger than the {human(exc.limit)} configguard "
+        "reads without a max-bytes rule; not parsed. Add a max-bytes rule with a larger max "
+        "for this target to check it"
+    )
 
 
 def decode(raw: bytes) -> str:
@@ -150,17 +208,21 @@ def load(
     display: str,
     fmt: Format | None = None,
     raw: bytes | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
     duplicates: bool = True,
 ) -> Loaded:
     """Read and parse one file. Never raises for bad content: problems describe it.
 
+    ``max_bytes``: the built-in ceiling; None when a max-bytes rule has judged the size.
     ``duplicates=False`` skips reporting repeated keys (a previous version, whose problems
     nobody reads): locating them can cost more than parsing.
     """
     fmt = fmt or detect_format(path)
     if raw is None:
         try:
-            raw = read_bytes(path)
+            raw = read_bytes(path, max_bytes)
+        except TooLarge as exc:
+            return Loaded(None, [], [Problem("parse-error", too_large_message(exc), 1, 1)])
         except OSError as exc:
             reason = exc.strerror or str(exc)
             if isinstance(exc, IsADirectoryError):

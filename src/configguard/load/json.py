@@ -7,9 +7,12 @@ The scanner is pure Python and runs only for files that have findings to locate.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +96,11 @@ def load_json_bytes(raw: bytes, duplicates: bool = True) -> tuple[Any, bool] | N
         return None  # the exact path words the problem
     if not duplicates:
         return data, False
-    return data, raw.count(b'"') != _quotes(data)
+    try:
+        quotes = _quotes(data)
+    except TypeError:  # orjson writes at most 254 levels; it reads up to 1024
+        return data, bool(scan_json(raw.decode("utf-8")).duplicates)
+    return data, raw.count(b'"') != quotes
 
 
 _CHUNK = 4096
@@ -113,20 +120,41 @@ def _quotes(data: Any) -> int:
     return int(dumps(data).count(b'"'))
 
 
-def _load_exact(text: str) -> tuple[Any, bool]:
+def _load_exact(text: str, headroom: bool = False) -> tuple[Any, bool]:
     hook = _Duplicates()
     try:
-        data = json.loads(
-            text, object_pairs_hook=hook, parse_constant=_refuse_constant, parse_float=_finite_float
-        )
+        with _recursion_headroom(headroom):
+            data = json.loads(
+                text,
+                object_pairs_hook=hook,
+                parse_constant=_refuse_constant,
+                parse_float=_finite_float,
+            )
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.msg, exc.lineno, exc.colno) from None
     except (ValueError, RecursionError) as exc:
         problem = scan_json(text, stop_at_problem=True).problem
         if problem is not None:
             raise problem from None
+        if isinstance(exc, RecursionError) and not headroom:
+            # within MAX_DEPTH, yet deeper than the stack left to the C parser: room, retry
+            return _load_exact(text, headroom=True)
         raise JsonProblem(str(exc) or "not valid JSON", 1, 1) from None
     return data, hook.found
+
+
+@contextlib.contextmanager
+def _recursion_headroom(wanted: bool) -> Iterator[None]:
+    """Enough recursion for MAX_DEPTH levels above the current stack, for one parse."""
+    if not wanted:
+        yield
+        return
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, MAX_DEPTH + 500))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from . import ReportOptions
-from .text import Segment, finding_lines
+from .text import Segment, finding_lines, render
 
 if TYPE_CHECKING:
     from ..fuzzing import FuzzReport
@@ -91,16 +91,4 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
 
 
 def emit(result: FuzzReport, stream: TextIO, options: ReportOptions) -> None:
-    lines = fuzz_lines(result, options)
-    if not options.color:
-        for segments in lines:
-            stream.write("".join(text for text, _ in segments).rstrip() + "\n")
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(
-        file=stream, force_terminal=True, width=options.width, highlight=False, soft_wrap=True
-    )
-    for segments in lines:
-        console.print(Text.assemble(*segments) if segments else "")
+    render(fuzz_lines(result, options), stream, options)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from ..findings import Finding, Report, Severity
 from . import ReportOptions
+from .text import tally
 
 MAX_ROWS = 200
 ICON = {
@@ -51,21 +52,8 @@ def headline(report: Report) -> str:
         return "## configguard: no files checked"
     if not report.findings:
         return f"## configguard: ✅ all {_plural(report.files, 'file')} passed"
-    counted = [
-        _plural(report.count(sev), name)
-        for sev, name in (
-            (Severity.ERROR, "error"),
-            (Severity.WARNING, "warning"),
-            (Severity.INFO, "note"),
-        )
-        if report.count(sev)
-    ]
-    files_hit = len({f.file for f in report.findings})
     icon = "❌" if report.errors else "⚠️"
-    return (
-        f"## configguard: {icon} {', '.join(counted)} in {files_hit} of "
-        f"{_plural(report.files, 'file')}"
-    )
+    return f"## configguard: {icon} {tally(report)}"
 
 
 def _figure(value: Any) -> str:

@@ -9,6 +9,9 @@ file and a JUnit file. With no ``--format``, a bare FILE's format comes from its
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -69,14 +72,30 @@ def plan(fmt: str | None, outputs: Sequence[str]) -> list[Destination]:
 def write(
     report: Report, destinations: Sequence[Destination], stdout: TextIO, options: ReportOptions
 ) -> None:
-    """Files first (never coloured), then standard output; an unwritable file is exit 2."""
+    """Files first (never coloured), then standard output; an unwritable file is exit 2.
+
+    A report file is written whole or not at all (a temporary file beside it, then a
+    rename): a reader never sees half a report, and a failed run leaves the last one.
+    Its folder must exist: a mistyped path is exit 2, not a new folder somewhere.
+    """
     for destination in destinations:
         if destination.path is None:
             continue
         reporter = get_reporter(destination.format)
+        path = destination.path
         try:
-            with destination.path.open("w", encoding="utf-8", newline="\n") as stream:
-                reporter.emit(report, stream, replace(options, color=False, quiet=False))
+            fd, temporary = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+            )
+            try:
+                os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the report from CI uploaders
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                    reporter.emit(report, stream, replace(options, color=False, quiet=False))
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
         except OSError as exc:
             raise ConfigurationError(
                 f"cannot write the {destination.format} report: {exc.strerror or exc}",

@@ -78,11 +78,8 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
     return lines
 
 
-def summary_line(report: Report) -> list[Segment]:
-    if report.files == 0:
-        return [("No files checked: no target claims the given paths.", "yellow")]
-    if not report.findings:
-        return [(f"All {_plural(report.files, 'file')} passed.", "bold green")]
+def tally(report: Report) -> str:
+    """ "2 errors, 1 warning in 1 of 3 files": the one summary every human report shares."""
     counted = [
         _plural(report.count(sev), name)
         for sev, name in (
@@ -93,10 +90,32 @@ def summary_line(report: Report) -> list[Segment]:
         if report.count(sev)
     ]
     files_hit = len({f.file for f in report.findings})
+    return f"{', '.join(counted)} in {files_hit} of {_plural(report.files, 'file')}"
+
+
+def summary_line(report: Report) -> list[Segment]:
+    if report.files == 0:
+        return [("No files checked: no target claims the given paths.", "yellow")]
+    if not report.findings:
+        return [(f"All {_plural(report.files, 'file')} passed.", "bold green")]
     style = "bold red" if report.errors else "yellow"
-    return [
-        (f"Found {', '.join(counted)} in {files_hit} of {_plural(report.files, 'file')}.", style)
-    ]
+    return [(f"Found {tally(report)}.", style)]
+
+
+def render(lines: list[list[Segment]], stream: TextIO, options: ReportOptions) -> None:
+    """Write segment lines: plain text, or rich styles when colour is on (rich loaded only then)."""
+    if not options.color:
+        for segments in lines:
+            stream.write("".join(text for text, _ in segments).rstrip() + "\n")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(
+        file=stream, force_terminal=True, width=options.width, highlight=False, soft_wrap=True
+    )
+    for segments in lines:
+        console.print(Text.assemble(*segments) if segments else "")
 
 
 def _size(n: int | None) -> str:
@@ -168,15 +187,4 @@ class TextReporter:
             if report.findings:
                 lines.append([])
             lines.append(summary_line(report))
-        if not options.color:
-            for segments in lines:
-                stream.write("".join(text for text, _ in segments).rstrip() + "\n")
-            return
-        from rich.console import Console
-        from rich.text import Text
-
-        console = Console(
-            file=stream, force_terminal=True, width=options.width, highlight=False, soft_wrap=True
-        )
-        for segments in lines:
-            console.print(Text.assemble(*segments) if segments else "")
+        render(lines, stream, options)
