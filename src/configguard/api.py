@@ -7,6 +7,7 @@ import datetime
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import parallel, vcs
 from .consumers import RunnerPool
@@ -14,9 +15,18 @@ from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_
 from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
+from .kinds import Rule
 from .load import DEFAULT_MAX_BYTES, Format, Loaded, load
-from .previous import Baseline, GitBaseline, PathBaseline, load_previous
-from .rules import RuleBook, RulePlan, loader_severity, rule_findings, size_findings
+from .previous import Baseline, GitBaseline, PathBaseline, Previous, load_previous
+from .rules import (
+    RuleBook,
+    RulePlan,
+    loader_severity,
+    previous_summaries,
+    rule_findings,
+    size_findings,
+    summarizable,
+)
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
 from .summary import FileChange, Status, compare_lists
@@ -266,13 +276,19 @@ def _check_file(
                 ]
     # a max-bytes rule has judged the size: it, not the built-in ceiling, is the limit
     sized = any(r.kind == "max-bytes" for r in file_rules)
+    summaries: list[dict[str, Any]] | None = None
+    known: Previous | None = None
+    if baseline is not None and changes is None and summarizable(file_rules):
+        summaries, known = _summarized_previous(claimed, baseline, fmt, file_rules)
     loaded = load(
         claimed.path, claimed.display, fmt, max_bytes=None if sized else DEFAULT_MAX_BYTES
     )
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):
         return findings
-    previous = _previous_documents(claimed, baseline, fmt, loaded)
+    previous = None
+    if summaries is None:
+        previous = _previous_documents(claimed, baseline, fmt, loaded, known)
     if changes is not None:
         changes.extend(_summaries(claimed, loaded, previous, baseline))
     for target in claimed.targets:
@@ -286,19 +302,57 @@ def _check_file(
 
         findings.extend(smoke_findings(claimed, loaded, consumers))
     for i, document in enumerate(loaded.documents if file_rules else ()):
+        if summaries is not None:
+            kept = summaries[i] if i < len(summaries) else {}
+            findings.extend(rule_findings(document, file_rules, None, kept))
+            continue
         old = previous.documents[i] if previous and i < len(previous.documents) else None
         findings.extend(rule_findings(document, file_rules, old))
     # the text only when there is something to suppress (a big JSON file is not decoded)
     return apply_inline(findings, loaded.source.text if loaded.source and findings else None)
 
 
+_KEEP_BYTES = 1 << 20
+"""A previous version up to this size is kept for the usual path rather than read twice."""
+
+
+def _summarized_previous(
+    claimed: Claimed, baseline: Baseline, fmt: Format | None, file_rules: list[Rule]
+) -> tuple[list[dict[str, Any]] | None, Previous | None]:
+    """What each change rule keeps of the previous version, per document, parsed and dropped
+    before the proposed version is parsed (two big versions are never held at once).
+
+    None when the previous version may have the proposed file's bytes (same size): then
+    the usual path shares one parse instead (with the bytes read, unless they are big).
+    ``[]`` for a new file or an unusable one.
+    """
+    previous = baseline.previous(claimed.path)
+    if previous is None:
+        return [], None
+    try:
+        size: int | None = claimed.path.stat().st_size
+    except OSError:
+        size = None
+    if size == len(previous.raw):  # read again later: held now it would add to the peak
+        return None, None if size > _KEEP_BYTES else previous
+    loaded = load_previous(previous, fmt)
+    del previous  # its bytes go before the proposed file is read
+    if any(p.kind == "parse-error" for p in loaded.problems):
+        return [], None
+    return [previous_summaries(document, file_rules) for document in loaded.documents], None
+
+
 def _previous_documents(
-    claimed: Claimed, baseline: Baseline | None, fmt: Format | None, current: Loaded
+    claimed: Claimed,
+    baseline: Baseline | None,
+    fmt: Format | None,
+    current: Loaded,
+    known: Previous | None = None,
 ) -> Loaded | None:
     """The previous version, parsed; None when there is none (a new file) or it is unusable."""
     if baseline is None:
         return None
-    previous = baseline.previous(claimed.path)
+    previous = known if known is not None else baseline.previous(claimed.path)
     if previous is None:
         return None
     loaded = load_previous(previous, fmt, current)

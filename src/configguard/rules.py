@@ -214,24 +214,51 @@ def size_findings(
 
 
 def rule_findings(
-    document: Document, rules: Sequence[Rule], previous: Document | None = None
+    document: Document,
+    rules: Sequence[Rule],
+    previous: Document | None = None,
+    summaries: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
     """Every finding of ``rules`` on one document, sorted (deterministic for a given input).
 
-    Change kinds stay silent without a previous version (a new file).
+    Change kinds stay silent without a previous version (a new file). ``summaries``: what
+    each change rule (by id) kept of the previous version (see ``previous_summaries``),
+    given instead of the previous document.
     """
     out: list[Finding] = []
     for rule in rules:
         kind = get_kind(rule.kind)
-        if kind.before_parse or kind.from_loader or (kind.change and previous is None):
+        old: Any = previous
+        if kind.change and summaries is not None:
+            old = summaries.get(rule.id)
+        if kind.before_parse or kind.from_loader or (kind.change and old is None):
             continue
         hits = _guarded(
-            kind, rule, document.source.display, lambda k, r: k.check(document, r, previous)
+            kind, rule, document.source.display, lambda k, r, old=old: k.check(document, r, old)
         )
         out.extend(
             stamp(document, hit, rule.id, rule.kind, rule.severity, rule.why) for hit in hits
         )
     return sorted(out, key=Finding.sort_key)
+
+
+def summarizable(rules: Sequence[Rule]) -> bool:
+    """Whether every change rule keeps less than the previous document (and there is one)."""
+    from .kinds import summarizes
+
+    changes = [get_kind(r.kind) for r in rules if get_kind(r.kind).change]
+    return bool(changes) and all(summarizes(k) for k in changes)
+
+
+def previous_summaries(previous: Document, rules: Sequence[Rule]) -> dict[str, Any]:
+    """rule id -> what that change rule keeps of ``previous`` (its ``summarize``)."""
+    out: dict[str, Any] = {}
+    for rule in rules:
+        kind = get_kind(rule.kind)
+        if kind.change:
+            display = previous.source.display
+            out[rule.id] = _guarded(kind, rule, display, lambda k, r: [k.summarize(previous, r)])[0]
+    return out
 
 
 def _guarded(kind: Kind, rule: Rule, display: str, call: Any) -> list[Any]:

@@ -114,6 +114,14 @@ class Kind:
         """Yield a Hit for every place where ``document`` breaks ``rule``."""
         return iter(())
 
+    def summarize(self, previous: Document, rule: Rule) -> Any:
+        """For ``change`` kinds: what ``check`` needs of the previous version, passed to it
+        as ``previous``. The default is the whole document. A kind that needs less (a few
+        counts) returns just that: when every change rule of a file does, the previous
+        version is parsed, summarized and dropped before the proposed one is parsed, so two
+        big versions are never held at once."""
+        return previous
+
     def check_size(self, size: int, rule: Rule, previous: int | None) -> Iterator[Hit]:
         """For ``before_parse`` kinds: judge the file by its size in bytes alone."""
         return iter(())
@@ -187,6 +195,11 @@ def available() -> dict[str, str]:
     for ep in entry_points(group=GROUP):
         found.setdefault(ep.name, ep.value)
     return found
+
+
+def summarizes(kind: Kind) -> bool:
+    """Whether ``kind`` keeps less than the whole previous document (overrides summarize)."""
+    return type(kind).summarize is not Kind.summarize
 
 
 def get_kind(name: str) -> Kind:

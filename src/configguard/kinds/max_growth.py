@@ -36,6 +36,7 @@ FAIL::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Kind, Rule, RuleError, parse_path, select
@@ -63,6 +64,13 @@ def percent(fraction: float) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Measured:
+    """The previous version's sizes (pointer -> size): all a size-change rule keeps of it."""
+
+    sizes: dict[str, int]
+
+
 class SizeChange(Kind):
     """What max-growth and max-shrink share: one metric read from both versions."""
 
@@ -78,15 +86,21 @@ class SizeChange(Kind):
             raise RuleError("metric bytes measures the whole file: remove path", "path")
         return parse_path(options.get("path", ""))
 
+    def summarize(self, previous: Document, rule: Rule) -> Measured:
+        return Measured(measure(previous, rule.prepared, rule.options["metric"]))
+
     def sizes(
-        self, document: Document, rule: Rule, previous: Document | None
+        self, document: Document, rule: Rule, previous: Document | Measured | None
     ) -> Iterator[tuple[str, int, int, str]]:
         """(pointer, old, new, unit) for every place measured in both versions."""
         if previous is None:
             return
         metric = rule.options["metric"]
         unit = "bytes" if metric == "bytes" else "items"
-        old_sizes = measure(previous, rule.prepared, metric)
+        if isinstance(previous, Measured):
+            old_sizes = previous.sizes
+        else:
+            old_sizes = measure(previous, rule.prepared, metric)
         for pointer, new in measure(document, rule.prepared, metric).items():
             old = old_sizes.get(pointer)
             if old is not None:
@@ -102,7 +116,9 @@ class MaxGrowth(SizeChange):
     }
     bound = "max_added"
 
-    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+    def check(
+        self, document: Document, rule: Rule, previous: Document | Measured | None
+    ) -> Iterator[Hit]:
         from ..engine import Hit
 
         ratio = rule.options.get("ratio")

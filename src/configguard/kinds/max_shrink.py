@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Rule
-from .max_growth import SizeChange, percent
+from .max_growth import Measured, SizeChange, percent
 
 if TYPE_CHECKING:
     from ..engine import Hit
@@ -57,7 +57,9 @@ class MaxShrink(SizeChange):
     }
     bound = "max_removed"
 
-    def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
+    def check(
+        self, document: Document, rule: Rule, previous: Document | Measured | None
+    ) -> Iterator[Hit]:
         from ..engine import Hit
 
         ratio = rule.options.get("ratio")
