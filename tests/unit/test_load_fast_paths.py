@@ -82,3 +82,14 @@ def test_previous_with_a_bom_is_parsed_not_shared(tmp_path: Path) -> None:
     previous = load_previous(Previous("old.json", raw), None, current)
     assert previous.documents[0].data == {"a": 1}
     assert previous.documents[0].data is not current.documents[0].data
+
+
+def test_integers_beyond_64_bits_stay_exact(tmp_path: Path) -> None:
+    """orjson would read them as floats; such texts take the exact path."""
+    path = tmp_path / "big-int.json"
+    path.write_text('{"n": 123456789012345678901234567890, "m": 1.5}')
+    [document] = load(path, "big-int.json").documents
+    assert document.data == {"n": 123456789012345678901234567890, "m": 1.5}
+    straddling = b" " * ((1 << 20) - 10) + b"1" * 20  # across the megabyte slices
+    assert json_loader._long_digit_run(straddling)
+    assert not json_loader._long_digit_run(b"1" * 19 + b" " + b"1" * 19)

@@ -88,7 +88,7 @@ def load_json(text: str, raw: bytes | None = None, duplicates: bool = True) -> t
 def load_json_bytes(raw: bytes, duplicates: bool = True) -> tuple[Any, bool] | None:
     """The fast path of :func:`load_json` on the file's bytes (orjson also checks that they
     are UTF-8); None when it does not apply (escapes) or the bytes do not parse."""
-    if _orjson is None or b"\\" in raw:
+    if _orjson is None or b"\\" in raw or _long_digit_run(raw):
         return None
     try:
         data = _orjson.loads(raw)
@@ -104,6 +104,20 @@ def load_json_bytes(raw: bytes, duplicates: bool = True) -> tuple[Any, bool] | N
 
 
 _CHUNK = 4096
+_DIGITS = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))  # digits -> "0", rest -> " "
+_RUN = b"0" * 20
+_SLICE = 1 << 20
+
+
+def _long_digit_run(raw: bytes) -> bool:
+    """Whether 20 digits stand in a row somewhere: orjson reads integers beyond 64 bits as
+    floats (losing digits a Python consumer would keep), so such texts take the exact path.
+    Done a megabyte at a time so that no file-sized copy is made."""
+    overlap = len(_RUN) - 1
+    for start in range(0, len(raw), _SLICE):
+        if _RUN in raw[max(0, start - overlap) : start + _SLICE].translate(_DIGITS):
+            return True
+    return False
 
 
 def _quotes(data: Any) -> int:
