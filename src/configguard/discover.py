@@ -130,12 +130,14 @@ CONFIG_SUFFIXES = frozenset({".json", ".yaml", ".yml", ".toml"})
 def expand(paths: Iterable[Path], suffixes: frozenset[str] | None = None) -> list[Path]:
     """Given paths with folders walked (keeping ``suffixes`` when set), de-duplicated.
 
-    A path that does not exist is a usage error (exit 2), as in check-jsonschema.
+    A path that does not exist is a usage error (exit 2), as in check-jsonschema. A folder
+    named like a config file (``x.json/``) is taken as the file it pretends to be, so that
+    reading it gives a clear finding instead of a silent "nothing checked".
     """
     out: list[Path] = []
     seen: set[str] = set()
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix.lower() not in CONFIG_SUFFIXES:
             found = [p for p in walk(path) if suffixes is None or p.suffix.lower() in suffixes]
         elif path.exists() or path.is_symlink():
             found = [path]
