@@ -12,7 +12,7 @@ from typing import Any
 from . import parallel, vcs
 from .consumers import RunnerPool
 from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
-from .engine import load_findings, schema_findings
+from .engine import Hit, load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
 from .kinds import Rule
@@ -26,6 +26,7 @@ from .rules import (
     rule_findings,
     size_findings,
     summarizable,
+    unparsed_finding,
 )
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
@@ -216,20 +217,8 @@ def _deletions(
         display = display_path(path, here)
         for rule in rules.for_targets(targets):
             if rule.kind == "no-removal":
-                where = rule.path or "/"
-                out.append(
-                    Finding(
-                        rule=rule.id,
-                        kind=rule.kind,
-                        severity=rule.severity,
-                        file=display,
-                        path=rule.path,
-                        line=0,
-                        column=0,
-                        message=f"deleted since {baseline.ref}: every entry at {where} is gone",
-                        why=rule.why,
-                    )
-                )
+                message = f"deleted since {baseline.ref}: every entry at {rule.path or '/'} is gone"
+                out.append(unparsed_finding(rule, display, Hit(rule.path, message), 0, 0))
         out.append(
             Finding(
                 rule="file-deleted",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engine import stamp
+from .engine import Hit, stamp
 from .errors import ConfigurationError
 from .findings import Finding, Severity
 from .kinds import Kind, Rule, RuleError, get_kind
@@ -184,6 +184,24 @@ class RulePlan:
 
 
 # -- running -----------------------------------------------------------------------------
+def unparsed_finding(rule: Rule, display: str, hit: Hit, line: int = 1, column: int = 1) -> Finding:
+    """A finding about a whole file that was not (or could not be) parsed, so not located."""
+    return Finding(
+        rule=rule.id,
+        kind=rule.kind,
+        severity=rule.severity,
+        file=display,
+        path=hit.pointer,
+        line=line,
+        column=column,
+        message=hit.message,
+        old=hit.old,
+        new=hit.new,
+        why=rule.why,
+        details=hit.details,
+    )
+
+
 def size_findings(
     size: int, display: str, rules: Sequence[Rule], previous: int | None = None
 ) -> list[Finding]:
@@ -194,22 +212,7 @@ def size_findings(
         if not kind.before_parse or (kind.change and previous is None):
             continue
         for hit in _guarded(kind, rule, display, lambda k, r: k.check_size(size, r, previous)):
-            out.append(
-                Finding(
-                    rule=rule.id,
-                    kind=rule.kind,
-                    severity=rule.severity,
-                    file=display,
-                    path=hit.pointer,
-                    line=1,
-                    column=1,
-                    message=hit.message,
-                    old=hit.old,
-                    new=hit.new,
-                    why=rule.why,
-                    details=hit.details,
-                )
-            )
+            out.append(unparsed_finding(rule, display, hit))
     return out
 
 
