@@ -95,7 +95,7 @@ def tally(report: Report) -> str:
 
 def summary_line(report: Report) -> list[Segment]:
     if report.files == 0:
-        return [("No files checked: no target claims the given paths.", "yellow")]
+        return [("No files checked: no target claims the given (or changed) paths.", "yellow")]
     if not report.findings:
         return [(f"All {_plural(report.files, 'file')} passed.", "bold green")]
     style = "bold red" if report.errors else "yellow"
