@@ -404,16 +404,21 @@ def _path(
             if nxt not in parent:
                 parent[nxt] = (node, _char(graph, m))
                 if nxt == goal:
-                    word: list[str] = []
-                    cur = goal
-                    while True:
-                        prev, ch = parent[cur]
-                        word.append(ch)
-                        cur = prev
-                        if cur == source:
-                            return "".join(reversed(word))
+                    return _spell(parent, source, goal)
                 queue.append(nxt)
     return None
+
+
+def _spell(parent: dict[Any, tuple[Any, str]], source: Any, goal: Any) -> str:
+    """The characters read along the breadth-first path from ``source`` to ``goal``."""
+    word: list[str] = []
+    cur = goal
+    while True:
+        prev, ch = parent[cur]
+        word.append(ch)
+        cur = prev
+        if cur == source:
+            return "".join(reversed(word))
 
 
 def analyse(pattern: str, flags: int = 0) -> Verdict | None:
@@ -507,13 +512,6 @@ def _triple(graph: _Graph, p: int, q: int, budget: list[int]) -> str | None:
                         continue
                     parent[nxt] = (node, _char(graph, m))
                     if nxt == goal:
-                        word: list[str] = []
-                        cur = goal
-                        while True:
-                            prev, ch = parent[cur]
-                            word.append(ch)
-                            cur = prev
-                            if cur == source:
-                                return "".join(reversed(word))
+                        return _spell(parent, source, goal)
                     queue.append(nxt)
     return None

@@ -71,6 +71,19 @@ class Measured:
     sizes: dict[str, int]
 
 
+def ratio_hit(pointer: str, old: int, new: int, unit: str, ratio: float) -> Hit:
+    """``61 → 244 items (+300%), at most +50% allowed``: the same words for growth and shrinkage."""
+    from ..engine import Hit
+
+    return Hit(
+        pointer,
+        f"{old:,} \u2192 {new:,} {unit} ({percent(new / old - 1)}), at most "
+        f"{percent(ratio - 1)} allowed",
+        old=old,
+        new=new,
+    )
+
+
 class SizeChange(Kind):
     """What max-growth and max-shrink share: one metric read from both versions."""
 
@@ -125,13 +138,7 @@ class MaxGrowth(SizeChange):
         added = rule.options.get("max_added")
         for pointer, old, new, unit in self.sizes(document, rule, previous):
             if ratio is not None and old > 0 and new / old > ratio:
-                yield Hit(
-                    pointer,
-                    f"{old:,} \u2192 {new:,} {unit} ({percent(new / old - 1)}), at most "
-                    f"{percent(ratio - 1)} allowed",
-                    old=old,
-                    new=new,
-                )
+                yield ratio_hit(pointer, old, new, unit, ratio)
             elif added is not None and new - old > added:
                 yield Hit(
                     pointer,

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Rule
-from .max_growth import Measured, SizeChange, percent
+from .max_growth import Measured, SizeChange, ratio_hit
 
 if TYPE_CHECKING:
     from ..engine import Hit
@@ -68,13 +68,7 @@ class MaxShrink(SizeChange):
             if old == 0:
                 continue
             if ratio is not None and new / old < ratio:
-                yield Hit(
-                    pointer,
-                    f"{old:,} \u2192 {new:,} {unit} ({percent(new / old - 1)}), at most "
-                    f"{percent(ratio - 1)} allowed",
-                    old=old,
-                    new=new,
-                )
+                yield ratio_hit(pointer, old, new, unit, ratio)
             elif removed is not None and old - new > removed:
                 yield Hit(
                     pointer,
