@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import parallel, vcs
+from . import fastexit, parallel, vcs
 from .consumers import RunnerPool
 from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
 from .engine import Hit, load_findings, schema_findings
@@ -246,6 +246,7 @@ def _check_file(
     consumers: RunnerPool | None = None,
     rules: RulePlan | None = None,
 ) -> list[Finding]:
+    fastexit.release()
     formats = {t.format for t in claimed.targets}
     fmt = formats.pop() if len(formats) == 1 else None
     file_rules = rules.for_targets(claimed.targets) if rules else []
@@ -297,6 +298,7 @@ def _check_file(
             continue
         old = previous.documents[i] if previous and i < len(previous.documents) else None
         findings.extend(rule_findings(document, file_rules, old))
+    fastexit.hold((loaded, previous))
     # the text only when there is something to suppress (a big JSON file is not decoded)
     return apply_inline(findings, loaded.source.text if loaded.source and findings else None)
 

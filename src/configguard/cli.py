@@ -409,8 +409,15 @@ class _FuzzProgress:
 
 def run() -> None:
     """Entry point: no traceback reaches the user unless CONFIGGUARD_DEBUG is set."""
+    from . import fastexit
+
+    fastexit.enable()
     try:
         main(standalone_mode=True)
+    except SystemExit as done:  # click ends every command this way
+        if fastexit.holding() and isinstance(done.code, int | None):
+            fastexit.exit_now(done.code or 0)
+        raise
     except KeyboardInterrupt:
         click.echo("configguard: interrupted", err=True)
         sys.exit(130)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from configguard.load import json as json_loader
 from configguard.load import load
@@ -90,6 +94,31 @@ def test_integers_beyond_64_bits_stay_exact(tmp_path: Path) -> None:
     path.write_text('{"n": 123456789012345678901234567890, "m": 1.5}')
     [document] = load(path, "big-int.json").documents
     assert document.data == {"n": 123456789012345678901234567890, "m": 1.5}
-    straddling = b" " * ((1 << 20) - 10) + b"1" * 20  # across the megabyte slices
+    straddling = b" " * (json_loader._SLICE - 10) + b"1" * 20  # across two slices
     assert json_loader._long_digit_run(straddling)
-    assert not json_loader._long_digit_run(b"1" * 19 + b" " + b"1" * 19)
+    assert not json_loader._long_digit_run(b"1" * 18 + b" " + b"1" * 18)
+
+
+def test_integers_below_64_bits_stay_exact(tmp_path: Path) -> None:
+    """-9223372036854775809 has only 19 digits, and orjson reads it as a float too."""
+    path = tmp_path / "small-int.json"
+    path.write_text('{"n": -9223372036854775809, "m": 18446744073709551616}')
+    [document] = load(path, "small-int.json").documents
+    assert document.data == {"n": -9223372036854775809, "m": 18446744073709551616}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 24), st.sampled_from([b" ", b",", b".", b"e"]))))
+def test_the_sampled_digit_scan_misses_no_run(runs: list[tuple[int, bytes]]) -> None:
+    """The every-sixth-byte sample never hides a run of 19 digits, wherever it starts."""
+    raw = b"".join(b"7" * length + gap for length, gap in runs)
+    for shift in range(json_loader._STRIDE):
+        text = b" " * shift + raw
+        expected = bool(re.search(rb"[0-9]{19}", text))
+        for looks in (0, 1, json_loader._LOOKS):  # the whole-text scan after `looks` places
+            for size in (json_loader._RUN, 32, json_loader._SLICE):  # ... in slices this big
+                with (
+                    mock.patch.object(json_loader, "_LOOKS", looks),
+                    mock.patch.object(json_loader, "_SLICE", size),
+                ):
+                    assert json_loader._long_digit_run(text) == expected

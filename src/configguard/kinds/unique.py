@@ -77,21 +77,20 @@ def _lookup(item: Any, key: str) -> Any:
     return item.get(key, _MISSING) if isinstance(item, dict) else _MISSING
 
 
-def _all_distinct_strings(items: list[Any], keys: tuple[str, ...]) -> bool:
-    """True when every item is a distinct string, or a mapping with a distinct string at the
-    one plain ``key``: the common case (a list of names, a feature file keyed by name),
-    decided by C-level set building, 5-10x faster than hashing each item. Anything else
-    (missing keys, other types, a repeat) is left to the general loop, which words it."""
+def _all_distinct_scalars(items: list[Any], keys: tuple[str, ...]) -> bool:
+    """True when the items, or their values at the one plain ``key``, are distinct scalars:
+    the common case (a list of names, a feature file keyed by name), decided by one C-level
+    pass that builds a set, 5-10x faster than hashing each item canonically. Scalars that
+    differ in Python differ as JSON too (``1 == 1.0 == True`` only makes the set smaller).
+    Anything else (missing keys, lists or mappings, a repeat) is left to the general loop,
+    which words it."""
     if len(keys) > 1 or (keys and keys[0].startswith("/")):
         return False
-    values: list[Any] = items
-    if keys:
-        key = keys[0]
-        try:  # loaders give plain dicts: a str or list item fails the lookup as a missing key
-            values = list(map(itemgetter(key), items))
-        except (KeyError, TypeError, IndexError):
-            return False
-    return set(map(type, values)) == {str} and len(set(values)) == len(values)
+    try:  # loaders give plain dicts: a str or list item fails the lookup as a missing key
+        distinct = set(map(itemgetter(keys[0]), items) if keys else items)
+    except (KeyError, TypeError, IndexError):  # TypeError: also an unhashable list or dict
+        return False
+    return len(distinct) == len(items)
 
 
 class Unique(Kind):
@@ -119,7 +118,7 @@ class Unique(Kind):
 
         tokens, keys = rule.prepared
         for pointer, value in select(document.data, tokens):
-            if not isinstance(value, list) or _all_distinct_strings(value, keys):
+            if not isinstance(value, list) or _all_distinct_scalars(value, keys):
                 continue
             seen: dict[str, int] = {}
             repeats: list[tuple[int, int, Any]] = []  # (index, index of first copy, value)

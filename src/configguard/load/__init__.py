@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
+import gc
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -217,7 +220,33 @@ def load(
     ``duplicates=False`` skips reporting repeated keys (a previous version, whose problems
     nobody reads): locating them can cost more than parsing.
     """
-    fmt = fmt or detect_format(path)
+    with _collector_paused():
+        return _load(path, display, fmt or detect_format(path), raw, max_bytes, duplicates)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a file is parsed: a parse creates objects but no
+    cycles, and a 200,000-entry file would otherwise be traversed again and again as it
+    grows (about 15 ms of a 27 MB JSON file's 0.1 s parse)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _load(
+    path: Path,
+    display: str,
+    fmt: Format,
+    raw: bytes | None,
+    max_bytes: int | None,
+    duplicates: bool,
+) -> Loaded:
     if raw is None:
         try:
             raw = read_bytes(path, max_bytes)
