@@ -317,13 +317,15 @@ def _summarized_previous(
     the usual path shares one parse instead (with the bytes read, unless they are big).
     ``[]`` for a new file or an unusable one.
     """
-    previous = baseline.previous(claimed.path)
-    if previous is None:
-        return [], None
     try:
         size: int | None = claimed.path.stat().st_size
     except OSError:
         size = None
+    if size is not None and baseline.previous_size(claimed.path) == size:
+        return None, None  # known without reading it
+    previous = baseline.previous(claimed.path)
+    if previous is None:
+        return [], None
     if size == len(previous.raw):  # read again later: held now it would add to the peak
         return None, None if size > _KEEP_BYTES else previous
     loaded = load_previous(previous, fmt)

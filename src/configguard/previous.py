@@ -8,6 +8,7 @@ under the folder P. Either way nothing in the work tree is touched.
 from __future__ import annotations
 
 import os
+import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,10 @@ class Baseline(ABC):
     @abstractmethod
     def previous(self, path: Path) -> Previous | None:
         """The previous version of ``path``; None for a file that is new."""
+
+    def previous_size(self, path: Path) -> int | None:
+        """The previous version's size when it is known without reading it; else None."""
+        return None
 
     def deleted(self) -> list[vcs.Change]:
         """Files gone since the baseline (only git knows)."""
@@ -95,15 +100,24 @@ class PathBaseline(Baseline):
         if not self.base.exists():
             raise ConfigurationError("--base-path: no such file or folder", str(self.base))
 
-    def previous(self, path: Path) -> Previous | None:
+    def _candidate(self, path: Path) -> Path:
         if self.base.is_file():
-            candidate = self.base
-        else:
-            try:
-                relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
-            except ValueError:
-                relative = Path(path.name)
-            candidate = self.base / relative
+            return self.base
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root))
+        except ValueError:
+            relative = Path(path.name)
+        return self.base / relative
+
+    def previous_size(self, path: Path) -> int | None:
+        try:
+            info = os.stat(self._candidate(path))
+        except OSError:
+            return None
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+    def previous(self, path: Path) -> Previous | None:
+        candidate = self._candidate(path)
         try:  # bounded, regular files only: a FIFO or /dev/zero here must not hang the run
             raw = read_bytes(candidate, DEFAULT_MAX_BYTES)
         except OSError:

@@ -151,7 +151,12 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
             raise OSError(0, f"not a regular file ({_file_type(info.st_mode)})")
         if limit is not None and info.st_size > limit:
             raise TooLarge(info.st_size, limit)
-        data = fh.read() if limit is None else fh.read(limit + 1)
+        # asking for the size it has (+1 to see growth) reads it in one go; asking for
+        # the limit would read it piecewise into a limit-sized buffer (6x slower)
+        expected = info.st_size if limit is None else min(info.st_size, limit)
+        data = fh.read(expected + 1)
+        if len(data) > expected:  # it grew while being read (or stat did not know its size)
+            data += fh.read() if limit is None else fh.read(limit + 1 - len(data))
         if limit is not None and len(data) > limit:
             raise TooLarge(len(data), limit)
         return data
