@@ -72,29 +72,27 @@ targets:
     rules: [rules.yaml]
 """
 
+
 # Peak RSS of the process or of its largest child (pool workers), printed last on stderr.
-_PEAK = (
-    "import atexit,resource,sys;"
-    "atexit.register(lambda: sys.stderr.write('\\nPEAK_KIB=%d\\n' % max("
-    "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)));"
-)
-
-
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, subprocess.CompletedProcess[str]]:
-    """Wall time, peak RSS (KiB, when the command is a configguard wrapper) and the result."""
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    peak = 0
-    if "PEAK_KIB=" in done.stderr:
-        peak = int(done.stderr.rsplit("PEAK_KIB=", 1)[1].split()[0])
-    return seconds, peak, done
+    """Wall time, peak RSS (KiB: the process's, or its largest reaped child's, from wait4,
+    so nothing inside the process has to report it) and the result."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(
+            cmd, process.returncode, out.read().decode(), err.read().decode()
+        )
+    return seconds, usage.ru_maxrss, done
 
 
 def configguard(*args: str) -> list[str]:
-    code = _PEAK + f"sys.argv=['configguard',*{list(args)!r}];from configguard.cli import run;run()"
-    return [PYTHON, "-c", code]
+    return [PYTHON, "-m", "configguard", *args]
 
 
 def alternate(
@@ -327,6 +325,9 @@ def scaling_scenario(corpus: Path, rounds: int) -> dict[str, float]:
 
 
 def main() -> None:
+    # every process is timed as installed, with its bytecode cached (the warm-up run writes
+    # it): a shell that forbids writing .pyc files would make each run compile every module
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -122,3 +122,16 @@ def test_the_sampled_digit_scan_misses_no_run(runs: list[tuple[int, bytes]]) -> 
                     mock.patch.object(json_loader, "_SLICE", size),
                 ):
                     assert json_loader._long_digit_run(text) == expected
+
+
+@pytest.mark.parametrize("sidecar_from", [0, 1 << 40])  # counted beside the parse, or here
+def test_the_facts_about_the_bytes_decide_alike_either_way(sidecar_from: int) -> None:
+    with mock.patch.object(json_loader, "_SIDECAR_BYTES", sidecar_from):
+        assert json_loader.load_json_bytes(b'{"a": 1, "b": [2]}') == ({"a": 1, "b": [2]}, False)
+        assert json_loader.load_json_bytes(b'{"a": 1, "a": 2}') == ({"a": 2}, True)
+        assert json_loader.load_json_bytes(b'{"a": 1, "a": 2}', duplicates=False) == (
+            {"a": 2},
+            False,
+        )
+        assert json_loader.load_json_bytes(b'{"n": 12345678901234567890}') is None
+        assert json_loader.load_json_bytes(b'{"a": ') is None
