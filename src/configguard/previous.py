@@ -11,8 +11,8 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import vcs
 from .errors import ConfigurationError
 from .load import (
     DEFAULT_MAX_BYTES,
@@ -24,6 +24,9 @@ from .load import (
     load,
     read_bytes,
 )
+
+if TYPE_CHECKING:  # git (subprocess) is loaded only for --base
+    from . import vcs
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class GitBaseline(Baseline):
     changes: list[vcs.Change] = field(init=False)
 
     def __post_init__(self) -> None:
+        from . import vcs
+
         self.root = vcs.repo_root(self.cwd)
         self.changes = vcs.changes_since(self.ref, self.root)
         self._old_path = {c.path: c.old_path for c in self.changes}
@@ -75,6 +80,8 @@ class GitBaseline(Baseline):
         old = self._old_path.get(relative, relative)
         if old is None:  # added since the ref
             return None
+        from . import vcs
+
         raw = vcs.read_at(self.ref, old, self.root)
         return Previous(f"{self.ref}:{old}", raw) if raw is not None else None
 

@@ -13,14 +13,16 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .consumers import ConsumerSpec, spec_from_config
 from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
 from .locate import join
 from .suppress import Ignore, parse_ignores
+
+if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
+    from .consumers import ConsumerSpec
 
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
 
@@ -174,6 +176,8 @@ def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def _consumer(spec: dict[str, Any], name: str, base: Path, path: Path) -> ConsumerSpec | None:
     if spec.get("consumer") is None:
         return None
+    from .consumers import spec_from_config
+
     try:
         return spec_from_config(spec["consumer"], base, f"targets.{name}.consumer")
     except ConfigurationError as exc:
