@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,6 +80,8 @@ def write(
     for destination in destinations:
         if destination.path is None:
             continue
+        import tempfile  # only for report files (it imports shutil and random)
+
         reporter = get_reporter(destination.format)
         path = destination.path
         try:
