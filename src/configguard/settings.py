@@ -7,11 +7,9 @@ naming the file, line and key, with a suggestion for a misspelt key.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ConfigurationError
 from .load import Document, Format
@@ -25,8 +23,7 @@ if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     name: str
     files: tuple[str, ...]
     exclude: tuple[str, ...] = ()
@@ -36,8 +33,7 @@ class Target:
     consumer: ConsumerSpec | None = None
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     path: Path | None
     """The configuration file, or None in ad-hoc (``--schema``) mode."""
     root: Path
@@ -106,7 +102,7 @@ def load_settings(path: Path, display: str | None = None) -> Settings:
     settings = _typed(data, path)
     if data.get("ignore"):
         ignores = parse_ignores(data["ignore"], document, display, prefix)
-        settings = dataclasses.replace(settings, ignores=ignores)
+        settings = settings._replace(ignores=ignores)
     return settings
 
 

@@ -8,7 +8,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..locate import LineIndex, Position, PositionIndex
 
@@ -30,8 +30,7 @@ def detect_format(path: str | Path) -> Format:
     return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Something found while loading: the file does not parse, or repeats a key."""
 
     kind: Literal["parse-error", "no-duplicate-keys"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ..errors import ConfigurationError
 from ..findings import Report
@@ -31,8 +31,7 @@ SUFFIX_FORMATS = {
 }
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(NamedTuple):
     format: str
     path: Path | None
     """None: standard output."""
