@@ -7,17 +7,16 @@ import datetime
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import fastexit, parallel, vcs
-from .consumers import RunnerPool
+from . import fastexit, parallel
 from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
 from .engine import Hit, load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
 from .kinds import Rule
 from .load import DEFAULT_MAX_BYTES, Format, Loaded, load
-from .previous import Baseline, GitBaseline, PathBaseline, Previous, load_previous
+from .pool import RunnerPool
 from .rules import (
     RuleBook,
     RulePlan,
@@ -30,9 +29,12 @@ from .rules import (
 )
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
-from .summary import FileChange, Status, compare_lists
 from .suppress import apply_config, apply_inline, wanted
 from .suppress import select as filter_findings
+
+if TYPE_CHECKING:  # the modules behind --base, --base-path and change summaries load on use
+    from .previous import Baseline, GitBaseline, Previous
+    from .summary import FileChange, Status
 
 
 def resolve_settings(
@@ -187,8 +189,12 @@ def _baseline(
     if base is not None and base_path is not None:
         raise ConfigurationError("use --base or --base-path, not both")
     if base is not None:
+        from .previous import GitBaseline
+
         return GitBaseline(base, here)
     if base_path is not None:
+        from .previous import PathBaseline
+
         return PathBaseline(here / base_path, settings.root, here)
     return None
 
@@ -205,6 +211,8 @@ def _deletions(
     Deleting a file removes every entry it had, so each ``no-removal`` rule of its targets
     fires (with the rule's severity and why): that is how a deletion is forbidden.
     """
+    from .previous import GitBaseline
+
     if settings.path is None or not isinstance(baseline, GitBaseline):
         return []
     matcher = Matcher(settings)
@@ -232,6 +240,9 @@ def _deletions(
             )
         )
         if changes is not None:
+            from . import vcs
+            from .summary import FileChange
+
             raw = vcs.read_at(baseline.ref, change.path, baseline.root)
             size = len(raw) if raw is not None else None
             changes.append(FileChange(display, "deleted", change.path, size, None))
@@ -317,6 +328,8 @@ def _summarized_previous(
     the usual path shares one parse instead (with the bytes read, unless they are big).
     ``[]`` for a new file or an unusable one.
     """
+    from .previous import load_previous
+
     try:
         size: int | None = claimed.path.stat().st_size
     except OSError:
@@ -348,6 +361,8 @@ def _previous_documents(
     previous = known if known is not None else baseline.previous(claimed.path)
     if previous is None:
         return None
+    from .previous import load_previous
+
     loaded = load_previous(previous, fmt, current)
     if any(p.kind == "parse-error" for p in loaded.problems):
         return None
@@ -357,6 +372,9 @@ def _previous_documents(
 def _summaries(
     claimed: Claimed, loaded: Loaded, previous: Loaded | None, baseline: Baseline | None
 ) -> list[FileChange]:
+    from .previous import GitBaseline
+    from .summary import FileChange, compare_lists
+
     new_bytes = loaded.source.size if loaded.source else None
     if previous is None or previous.source is None:
         return [FileChange(claimed.display, "added", None, None, new_bytes)]

@@ -34,8 +34,6 @@ def _use_color(choice: bool | None, stream: TextIO) -> bool:
 
 def _width(stream: TextIO) -> int:
     """The terminal's width; 100 columns when piped (COLUMNS wins), so logs are stable."""
-    import shutil
-
     if os.environ.get("COLUMNS", "").isdigit():
         return max(int(os.environ["COLUMNS"]), 40)
     try:
@@ -43,6 +41,8 @@ def _width(stream: TextIO) -> int:
     except (AttributeError, ValueError):
         tty = False
     if tty:
+        import shutil  # only on a terminal: it imports bz2 and lzma (~1.5 ms)
+
         return max(shutil.get_terminal_size((100, 24)).columns, 40)
     return 100
 

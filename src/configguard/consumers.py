@@ -786,30 +786,3 @@ def open_runner(spec: ConsumerSpec, scratch: Path | None = None) -> Runner:
     if spec.python is not None:
         return PythonRunner(spec, scratch)
     return CommandRunner(spec, scratch)
-
-
-class RunnerPool:
-    """One runner per consumer, opened on first use (``check`` smokes many files)."""
-
-    def __init__(self, scratch: Path | None = None) -> None:
-        self._runners: dict[ConsumerSpec, Runner] = {}
-        self.scratch = scratch
-        self.footprint = Footprint()
-        """What the consumers wrote next to the files they were given (see Footprint)."""
-
-    def get(self, spec: ConsumerSpec) -> Runner:
-        runner = self._runners.get(spec)
-        if runner is None:
-            runner = self._runners[spec] = open_runner(spec, self.scratch)
-        return runner
-
-    def close(self) -> None:
-        for runner in self._runners.values():
-            runner.close()
-        self._runners.clear()
-
-    def __enter__(self) -> RunnerPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigurationError
 from .settings import Settings, Target
@@ -32,8 +31,7 @@ PRUNED = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Claimed:
+class Claimed(NamedTuple):
     """A file to check and the targets that claim it."""
 
     path: Path

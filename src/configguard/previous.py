@@ -12,8 +12,8 @@ import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import vcs
 from .errors import ConfigurationError
 from .load import (
     DEFAULT_MAX_BYTES,
@@ -25,6 +25,9 @@ from .load import (
     load,
     read_bytes,
 )
+
+if TYPE_CHECKING:  # git (subprocess) is loaded only for --base
+    from . import vcs
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class GitBaseline(Baseline):
     changes: list[vcs.Change] = field(init=False)
 
     def __post_init__(self) -> None:
+        from . import vcs
+
         self.root = vcs.repo_root(self.cwd)
         self.changes = vcs.changes_since(self.ref, self.root)
         self._old_path = {c.path: c.old_path for c in self.changes}
@@ -80,6 +85,8 @@ class GitBaseline(Baseline):
         old = self._old_path.get(relative, relative)
         if old is None:  # added since the ref
             return None
+        from . import vcs
+
         raw = vcs.read_at(self.ref, old, self.root)
         return Previous(f"{self.ref}:{old}", raw) if raw is not None else None
 

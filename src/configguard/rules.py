@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .engine import Hit, stamp
 from .errors import ConfigurationError
@@ -171,8 +171,7 @@ class RuleBook:
         return sorted(self._ids)
 
 
-@dataclass(frozen=True)
-class RulePlan:
+class RulePlan(NamedTuple):
     """The rules of a run by target, and how the report will screen findings (suppressions,
     --select/--ignore), so that an early decision (skip parsing) agrees with the report."""
 

@@ -33,7 +33,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigurationError
 from .locate import join
@@ -49,8 +49,7 @@ _GUARDED = "x-configguard-backtracking-pattern"
 """What a backtracking ``pattern`` is renamed to in the copy of a schema that is compiled."""
 
 
-@dataclass(frozen=True)
-class SchemaHit:
+class SchemaHit(NamedTuple):
     """One schema violation, already reduced to the error worth showing first."""
 
     pointer: str

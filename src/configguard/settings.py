@@ -7,26 +7,23 @@ naming the file, line and key, with a suggestion for a misspelt key.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import json
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .consumers import ConsumerSpec, spec_from_config
 from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
 from .locate import join
 from .suppress import Ignore, parse_ignores
 
+if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
+    from .consumers import ConsumerSpec
+
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     name: str
     files: tuple[str, ...]
     exclude: tuple[str, ...] = ()
@@ -36,8 +33,7 @@ class Target:
     consumer: ConsumerSpec | None = None
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     path: Path | None
     """The configuration file, or None in ad-hoc (``--schema``) mode."""
     root: Path
@@ -72,11 +68,16 @@ def _has_tool_table(pyproject: Path) -> bool:
     return isinstance(data.get("tool"), dict) and "configguard" in data["tool"]
 
 
+_OWN_SCHEMAS = Path(__file__).with_name("own_schemas")
+
+
 def own_schema(name: str) -> Any:
-    """One of configguard's own schemas, shipped as package data."""
-    return json.loads(
-        resources.files("configguard").joinpath("own_schemas", name).read_text("utf-8")
-    )
+    """One of configguard's own schemas, shipped as package data.
+
+    Read next to this module: the package is never zipped, and ``importlib.resources``
+    would add ~5 ms (zipfile, tempfile, shutil) to every start.
+    """
+    return json.loads((_OWN_SCHEMAS / name).read_text("utf-8"))
 
 
 def load_settings(path: Path, display: str | None = None) -> Settings:
@@ -101,7 +102,7 @@ def load_settings(path: Path, display: str | None = None) -> Settings:
     settings = _typed(data, path)
     if data.get("ignore"):
         ignores = parse_ignores(data["ignore"], document, display, prefix)
-        settings = dataclasses.replace(settings, ignores=ignores)
+        settings = settings._replace(ignores=ignores)
     return settings
 
 
@@ -125,6 +126,8 @@ def validate_against(
     if kind == "AdditionalProperties":
         key = str(getattr(error.kind, "unexpected", ["?"])[0])
         allowed = _allowed_keys(schema, list(error.schema_path))
+        import difflib
+
         hint = difflib.get_close_matches(key, allowed, n=1)
         suggestion = (
             f" (did you mean '{hint[0]}'?)"
@@ -174,6 +177,8 @@ def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def _consumer(spec: dict[str, Any], name: str, base: Path, path: Path) -> ConsumerSpec | None:
     if spec.get("consumer") is None:
         return None
+    from .consumers import spec_from_config
+
     try:
         return spec_from_config(spec["consumer"], base, f"targets.{name}.consumer")
     except ConfigurationError as exc:

@@ -8,11 +8,16 @@ creates or deletes entries next to the config, or changes the file it was given,
 
 from __future__ import annotations
 
-from .consumers import Outcome, RunnerPool, describe_writes
+from typing import TYPE_CHECKING
+
 from .discover import Claimed
 from .engine import Hit, stamp
 from .findings import Finding, Severity
 from .load import Document, Loaded
+from .pool import RunnerPool
+
+if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
+    from .consumers import Outcome
 
 
 def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[Finding]:
@@ -37,6 +42,8 @@ def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[F
         )
         wrote = pool.footprint.changes(spec.root, [claimed.path])
         if wrote:
+            from .consumers import describe_writes
+
             hit = Hit(
                 "",
                 f"consumer {spec.name} wrote next to the config: {describe_writes(wrote)} "

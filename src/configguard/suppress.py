@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigurationError
 from .findings import Finding, Severity
 
 RULE = "suppression"
-_DIRECTIVE = re.compile(r"#\s*configguard:\s*ignore\[([^\]]*)\](.*)$")
+_DIRECTIVE = r"#\s*configguard:\s*ignore\[([^\]]*)\](.*)$"
+"""Compiled on first use (re caches it): most files have no finding to suppress."""
 _UNSUPPRESSIBLE = {"parse-error"}
 
 
@@ -43,8 +43,7 @@ def _warning(file: str, line: int, column: int, message: str, source: str | None
 
 
 # -- inline ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     line: int
     column: int
     rules: tuple[str, ...]
@@ -57,9 +56,10 @@ def directives(text: str) -> list[Directive]:
     """Every ``# configguard: ignore[...]`` comment in a file's text."""
     if "configguard:" not in text:
         return []
+    directive = re.compile(_DIRECTIVE)
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _DIRECTIVE.search(line)
+        match = directive.search(line)
         if not match:
             continue
         rules = tuple(r.strip() for r in match.group(1).split(",") if r.strip())
@@ -111,8 +111,7 @@ def apply_inline(findings: list[Finding], text: str | None) -> list[Finding]:
 
 
 # -- the configuration's ignore list ----------------------------------------------------
-@dataclass(frozen=True)
-class Ignore:
+class Ignore(NamedTuple):
     """One entry of the configuration's ``ignore:`` list."""
 
     rules: tuple[str, ...]

@@ -64,3 +64,35 @@ def test_version_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert "HEAVY []" in result.stdout, result.stdout
+
+
+def test_one_json_file_check_imports_only_its_path(tmp_path: Path) -> None:
+    """What pre-commit pays on every commit: no module of an option that is not in use."""
+    (tmp_path / "configguard.yaml").write_text(
+        "version: 1\ntargets:\n  conf: {files: ['*.json'], schema: conf.schema.json}\n"
+    )
+    (tmp_path / "conf.schema.json").write_text('{"type": "object"}')
+    (tmp_path / "a.json").write_text('{"a": 1}')
+    code = (
+        "import sys\n"
+        "from configguard.cli import main\n"  # run() would leave at once (configguard.fastexit)
+        "try:\n    main(['check', 'a.json'])\n"
+        "except SystemExit as exc:\n    print('EXIT', exc.code)\n"
+        "lazy = [m for m in ('configguard.consumers', 'configguard.fuzzing', 'configguard.init',"
+        " 'configguard.vcs', 'configguard.previous', 'configguard.summary', 'configguard.diff',"
+        " 'configguard.load.toml', 'configguard.reporters.json', 'configguard.reporters.sarif',"
+        " 'tomllib', 'importlib.resources', 'zipfile', 'subprocess', 'tempfile', 'shutil',"
+        " 'multiprocessing', 'hypothesis', 'rich') if m in sys.modules]\n"
+        "print('LAZY', lazy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert "EXIT 0" in result.stdout, result.stdout + result.stderr
+    assert "LAZY []" in result.stdout, result.stdout

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from configguard import api
+from configguard import api, previous
 from configguard.kinds import get_kind, summarizes
 from configguard.kinds.max_growth import Measured
 from configguard.rules import summarizable
@@ -75,18 +75,18 @@ def test_the_previous_version_is_parsed_and_dropped_first(
 ) -> None:
     root = _project(tmp_path)
     order: list[str] = []
-    real_load, real_previous = api.load, api.load_previous
+    real_load, real_previous = api.load, previous.load_previous
 
     def load(path: Path, *args: Any, **kwargs: Any) -> Any:
         order.append(f"load {Path(path).name}")
         return real_load(path, *args, **kwargs)
 
-    def load_previous(previous: Any, *args: Any) -> Any:
-        order.append(f"previous {Path(previous.label).name}")
-        return real_previous(previous, *args)
+    def load_previous(old: Any, *args: Any) -> Any:
+        order.append(f"previous {Path(old.label).name}")
+        return real_previous(old, *args)
 
     monkeypatch.setattr(api, "load", load)
-    monkeypatch.setattr(api, "load_previous", load_previous)
+    monkeypatch.setattr(previous, "load_previous", load_previous)  # api imports it on use
     api.check(["conf/a.json"], cwd=root, base_path="old", jobs=1)
     assert order == ["previous a.json", "load a.json"]
 

@@ -11,7 +11,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ..locate import LineIndex, Position, PositionIndex
 
@@ -33,8 +33,7 @@ def detect_format(path: str | Path) -> Format:
     return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Something found while loading: the file does not parse, or repeats a key."""
 
     kind: Literal["parse-error", "no-duplicate-keys"]
@@ -299,8 +298,9 @@ def _json_loaded(source: Source, data: Any, has_duplicates: bool) -> Loaded:
 
 
 def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) -> Loaded:
+    if source.format == "toml":  # tomllib is imported only for TOML files
+        return _parse_toml(source)
     from . import json as json_loader
-    from . import toml as toml_loader
     from . import yaml as yaml_loader
 
     problems: list[Problem] = []
@@ -310,11 +310,8 @@ def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) ->
                 raise json_loader.JsonProblem("the file is empty; JSON needs a value", 1, 1)
             data, has_duplicates = json_loader.load_json(source.text, raw, duplicates)
             return _json_loaded(source, data, has_duplicates)
-        if source.format == "toml":
-            data = toml_loader.load_toml(source.text)
-            return Loaded(source, [Document(source, data)], problems)
         result = yaml_loader.load_yaml(source.text)
-    except (json_loader.JsonProblem, yaml_loader.YamlProblem, toml_loader.TomlProblem) as exc:
+    except (json_loader.JsonProblem, yaml_loader.YamlProblem) as exc:
         return Loaded(source, [], [Problem("parse-error", exc.message, exc.line, exc.column)])
     docs = result.documents or [None]  # an empty file (or only comments) is one null document
     multi = len(docs) > 1
@@ -326,6 +323,16 @@ def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) ->
             _duplicate(source, dup.document, dup.pointer, dup.key, dup.line, dup.column, index)
         )
     return Loaded(source, documents, problems)
+
+
+def _parse_toml(source: Source) -> Loaded:
+    from . import toml as toml_loader
+
+    try:
+        data = toml_loader.load_toml(source.text)
+    except toml_loader.TomlProblem as exc:
+        return Loaded(source, [], [Problem("parse-error", exc.message, exc.line, exc.column)])
+    return Loaded(source, [Document(source, data)], [])
 
 
 def _duplicate(
@@ -344,15 +351,23 @@ def _duplicate(
 
 
 def _build_positions(source: Source) -> list[PositionIndex]:
-    from . import json as json_loader
-    from . import toml as toml_loader
+    if source.format == "json":
+        from . import json as json_loader
+
+        try:
+            return [json_loader.scan_json(source.text).positions]
+        except json_loader.JsonProblem:
+            return []
+    if source.format == "toml":
+        from . import toml as toml_loader
+
+        try:
+            return [toml_loader.scan_toml(source.text, None)]
+        except toml_loader.TomlProblem:
+            return []
     from . import yaml as yaml_loader
 
     try:
-        if source.format == "json":
-            return [json_loader.scan_json(source.text).positions]
-        if source.format == "toml":
-            return [toml_loader.scan_toml(source.text, None)]
         return yaml_loader.load_yaml(source.text, track_positions=True).positions
-    except (json_loader.JsonProblem, yaml_loader.YamlProblem, toml_loader.TomlProblem):
+    except yaml_loader.YamlProblem:
         return []

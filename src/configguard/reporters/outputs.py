@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from ..errors import ConfigurationError
 from ..findings import Report
@@ -32,8 +31,7 @@ SUFFIX_FORMATS = {
 }
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(NamedTuple):
     format: str
     path: Path | None
     """None: standard output."""
@@ -81,6 +79,8 @@ def write(
     for destination in destinations:
         if destination.path is None:
             continue
+        import tempfile  # only for report files (it imports shutil and random)
+
         reporter = get_reporter(destination.format)
         path = destination.path
         try:
