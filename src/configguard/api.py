@@ -15,7 +15,7 @@ from .engine import Hit, load_findings, schema_findings
 from .errors import ConfigurationError
 from .findings import Finding, Report, Severity
 from .kinds import Rule
-from .load import DEFAULT_MAX_BYTES, Format, Loaded, load
+from .load import DEFAULT_MAX_BYTES, Format, Loaded, detect_format, load
 from .pool import RunnerPool
 from .rules import (
     RuleBook,
@@ -334,7 +334,8 @@ def _summarized_previous(
         size: int | None = claimed.path.stat().st_size
     except OSError:
         size = None
-    if size is not None and baseline.previous_size(claimed.path) == size:
+    on_disk = baseline.previous_file(claimed.path)
+    if size is not None and on_disk is not None and on_disk.size == size:
         return None, None  # known without reading it
     previous = baseline.previous(claimed.path)
     if previous is None:
@@ -358,10 +359,20 @@ def _previous_documents(
     """The previous version, parsed; None when there is none (a new file) or it is unusable."""
     if baseline is None:
         return None
+    from .previous import load_previous, shared_previous
+
+    on_disk = baseline.previous_file(claimed.path) if known is None else None
+    source = current.source
+    if (
+        on_disk is not None
+        and source is not None
+        and source.format == (fmt or detect_format(on_disk.path))
+        and source.same_file(on_disk.path)
+    ):
+        return shared_previous(current, source, on_disk.label)  # never read whole
     previous = known if known is not None else baseline.previous(claimed.path)
     if previous is None:
         return None
-    from .previous import load_previous
 
     loaded = load_previous(previous, fmt, current)
     if any(p.kind == "parse-error" for p in loaded.problems):

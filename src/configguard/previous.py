@@ -12,7 +12,7 @@ import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import ConfigurationError
 from .load import (
@@ -30,6 +30,14 @@ if TYPE_CHECKING:  # git (subprocess) is loaded only for --base
     from . import vcs
 
 
+class PreviousFile(NamedTuple):
+    """A previous version that is a file on disk (``--base-path``)."""
+
+    path: Path
+    label: str
+    size: int
+
+
 @dataclass(frozen=True)
 class Previous:
     """The previous version of one file: its label (``REF:path`` or a path) and bytes."""
@@ -45,8 +53,10 @@ class Baseline(ABC):
     def previous(self, path: Path) -> Previous | None:
         """The previous version of ``path``; None for a file that is new."""
 
-    def previous_size(self, path: Path) -> int | None:
-        """The previous version's size when it is known without reading it; else None."""
+    def previous_file(self, path: Path) -> PreviousFile | None:
+        """Where the previous version lies on disk, when it does (a ``--base-path`` copy):
+        its size, and whether it has the proposed bytes, are then known without reading
+        it whole. None: it has to be read (git), or there is none."""
         return None
 
     def deleted(self) -> list[vcs.Change]:
@@ -116,12 +126,22 @@ class PathBaseline(Baseline):
             relative = Path(path.name)
         return self.base / relative
 
-    def previous_size(self, path: Path) -> int | None:
+    def _label(self, candidate: Path) -> str:
         try:
-            info = os.stat(self._candidate(path))
+            label = Path(os.path.abspath(candidate)).relative_to(os.path.abspath(self.cwd))
+        except ValueError:
+            label = candidate
+        return label.as_posix()
+
+    def previous_file(self, path: Path) -> PreviousFile | None:
+        candidate = self._candidate(path)
+        try:
+            info = os.stat(candidate)
         except OSError:
             return None
-        return info.st_size if stat.S_ISREG(info.st_mode) else None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return PreviousFile(candidate, self._label(candidate), info.st_size)
 
     def previous(self, path: Path) -> Previous | None:
         candidate = self._candidate(path)
@@ -129,11 +149,7 @@ class PathBaseline(Baseline):
             raw = read_bytes(candidate, DEFAULT_MAX_BYTES)
         except OSError:
             return None  # no usable last-known-good copy: treated as a new file
-        try:
-            label = Path(os.path.abspath(candidate)).relative_to(os.path.abspath(self.cwd))
-        except ValueError:
-            label = candidate
-        return Previous(label.as_posix(), raw)
+        return Previous(self._label(candidate), raw)
 
 
 def load_previous(previous: Previous, fmt: Format | None, current: Loaded | None = None) -> Loaded:
@@ -148,11 +164,14 @@ def load_previous(previous: Previous, fmt: Format | None, current: Loaded | None
     if current is not None and current.source is not None:
         source = current.source
         if source.format == fmt and source.same_bytes(previous.raw):
-            # the current file's text (or bytes) too: nothing is held twice
-            twin = Source(
-                path, previous.label, source.format, source.size, source._text, _raw=source._raw
-            )
-            twin.documents = source.documents
-            documents = [Document(twin, d.data, d.index) for d in current.documents]
-            return Loaded(twin, documents, [])
+            return shared_previous(current, source, previous.label)
     return load(path, previous.label, fmt, raw=previous.raw, duplicates=False)
+
+
+def shared_previous(current: Loaded, source: Source, label: str) -> Loaded:
+    """The previous version when it has ``current``'s bytes: the same documents under the
+    previous version's name (its text or bytes too: nothing is held twice)."""
+    path = Path(label.split(":", 1)[-1])
+    twin = Source(path, label, source.format, source.size, source._text, _raw=source._raw)
+    twin.documents = source.documents
+    return Loaded(twin, [Document(twin, d.data, d.index) for d in current.documents], [])

@@ -44,6 +44,9 @@ class Problem(NamedTuple):
     document: int | None = None
 
 
+_COMPARE_BYTES = 1 << 20
+
+
 @dataclass(eq=False)
 class Source:
     """One file's text; positions are computed on first use (most files have no findings).
@@ -79,6 +82,28 @@ class Source:
         # encoding back is a copy for ASCII text, cheaper than decoding ``raw``; a file
         # with a BOM or in UTF-16 compares unequal, which only costs a parse
         return self.text.encode("utf-8") == raw
+
+    def same_file(self, path: Path) -> bool:
+        """Whether the file at ``path`` has this file's bytes, compared a megabyte at a time
+        (a second whole copy of a big file costs more to read than to compare). False also
+        when it cannot be told that way: only the text is held, or the file is unreadable."""
+        if self._raw is None:
+            return False
+        view, at, chunk = memoryview(self._raw), 0, bytearray(_COMPARE_BYTES)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            with open(fd, "rb", buffering=0, closefd=True) as fh:
+                info = os.fstat(fd)
+                if not stat.S_ISREG(info.st_mode) or info.st_size != len(view):
+                    return False
+                while read := fh.readinto(chunk):
+                    # bytearray == memoryview compares with memcmp
+                    if (chunk if read == len(chunk) else chunk[:read]) != view[at : at + read]:
+                        return False
+                    at += read
+        except OSError:
+            return False
+        return at == len(view)
 
     def positions(self, document: int) -> PositionIndex:
         if self._positions is None:
