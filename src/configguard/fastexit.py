@@ -5,11 +5,16 @@ for a 27 MB file of 200,000 mappings, a tenth of its whole check).
 Only :func:`configguard.cli.run` turns this on; library callers free everything as usual.
 At most one file is held, and it is dropped before the next file is parsed, so the peak
 memory of a run is unchanged.
+
+In the same spirit, a command-line run moves each parsed file out of the cycle
+collector's sight (:func:`settle`): parsers build trees, never cycles, and the collector
+would otherwise traverse 200,000 fresh mappings again as they age (about 8 ms).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from typing import NoReturn
@@ -21,6 +26,13 @@ _held: object | None = None
 def enable() -> None:
     global _enabled
     _enabled = True
+
+
+def settle() -> None:
+    """Called right after a parse: in a command-line run, what exists now is never
+    traversed by the cycle collector again (it is still freed when no longer used)."""
+    if _enabled:
+        gc.freeze()
 
 
 def hold(value: object) -> None:

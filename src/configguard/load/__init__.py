@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from .. import fastexit
 from ..locate import LineIndex, Position, PositionIndex
 
 Format = Literal["json", "yaml", "toml"]
@@ -265,6 +266,7 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        fastexit.settle()
         gc.enable()
 
 
