@@ -298,7 +298,7 @@ def _check_file(
         compiled = registry.compiled(target.schema)
         for document in loaded.documents:
             findings.extend(schema_findings(document, compiled))
-    if consumers is not None:
+    if consumers is not None and any(t.consumer for t in claimed.targets):
         from .smoke import smoke_findings
 
         findings.extend(smoke_findings(claimed, loaded, consumers))

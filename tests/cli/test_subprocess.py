@@ -78,7 +78,8 @@ def test_one_json_file_check_imports_only_its_path(tmp_path: Path) -> None:
         "from configguard.cli import main\n"  # run() would leave at once (configguard.fastexit)
         "try:\n    main(['check', 'a.json'])\n"
         "except SystemExit as exc:\n    print('EXIT', exc.code)\n"
-        "lazy = [m for m in ('configguard.consumers', 'configguard.fuzzing', 'configguard.init',"
+        "lazy = [m for m in ('configguard.consumers', 'configguard.smoke', 'configguard.fuzzing',"
+        " 'configguard.init',"
         " 'configguard.vcs', 'configguard.previous', 'configguard.summary', 'configguard.diff',"
         " 'configguard.load.toml', 'configguard.reporters.json', 'configguard.reporters.sarif',"
         " 'tomllib', 'importlib.resources', 'zipfile', 'subprocess', 'tempfile', 'shutil',"
