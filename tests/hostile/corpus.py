@@ -293,6 +293,12 @@ def peak():
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 atexit.register(lambda: sys.stderr.write("\\nPEAK_KIB=%d\\n" % peak()))
+import configguard.fastexit as fastexit  # a run that leaves with os._exit skips atexit
+leave = fastexit.exit_now
+def exit_now(code):
+    sys.stderr.write("\\nPEAK_KIB=%d\\n" % peak())
+    leave(code)
+fastexit.exit_now = exit_now
 fault = sys.argv.pop(1)
 if fault:
     import errno, os

@@ -33,6 +33,7 @@ def test_hostile_case_text(corpus: Path, case: Case) -> None:
         assert first.startswith(f"{case.file}:"), first  # file:line:col: ...
     if case.max_seconds:
         assert out.seconds < case.max_seconds, out.seconds
+    assert out.peak_kib > 0, "the peak was not reported"  # e.g. a new way of exiting
     if case.max_peak_mib:
         assert out.peak_kib / 1024 < case.max_peak_mib, out.peak_kib
 
