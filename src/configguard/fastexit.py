@@ -3,6 +3,8 @@ are left to the operating system instead of being freed one object at a time (ab
 for a 27 MB file of 200,000 mappings, a tenth of its whole check).
 
 Only :func:`configguard.cli.run` turns this on; library callers free everything as usual.
+A ``check`` that parsed a file therefore skips ``atexit`` handlers (coverage.py measures
+such a process with its ``[run] patch = _exit`` setting).
 At most one file is held, and it is dropped before the next file is parsed, so the peak
 memory of a run is unchanged.
 
