@@ -373,7 +373,6 @@ def _previous_documents(
     previous = known if known is not None else baseline.previous(claimed.path)
     if previous is None:
         return None
-
     loaded = load_previous(previous, fmt, current)
     if any(p.kind == "parse-error" for p in loaded.problems):
         return None
