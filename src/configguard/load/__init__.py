@@ -10,6 +10,7 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import BufferedReader
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -92,10 +93,8 @@ class Source:
             return False
         view, at, chunk = memoryview(self._raw), 0, bytearray(_COMPARE_BYTES)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-            with open(fd, "rb", buffering=0, closefd=True) as fh:
-                info = os.fstat(fd)
-                if not stat.S_ISREG(info.st_mode) or info.st_size != len(view):
+            with _open_regular(path) as (fh, info):
+                if info.st_size != len(view):
                     return False
                 while read := fh.readinto(chunk):
                     # bytearray == memoryview compares with memcmp
@@ -167,13 +166,7 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     so a file that grows while it is read cannot get past the limit either. OSError
     propagates for the caller to turn into a finding.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with open(fd, "rb", closefd=True) as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError(21, "is a directory")
-            raise OSError(0, f"not a regular file ({_file_type(info.st_mode)})")
+    with _open_regular(path) as (fh, info):
         if limit is not None and info.st_size > limit:
             raise TooLarge(info.st_size, limit)
         # asking for the size it has (+1 to see growth) reads it in one go; asking for
@@ -185,6 +178,20 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         if limit is not None and len(data) > limit:
             raise TooLarge(len(data), limit)
         return data
+
+
+@contextlib.contextmanager
+def _open_regular(path: Path) -> Iterator[tuple[BufferedReader, os.stat_result]]:
+    """The open file and its status; OSError unless it is a regular file. Opened without
+    blocking, so that a FIFO cannot hang the run before it is told apart."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", closefd=True) as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(21, "is a directory")
+            raise OSError(0, f"not a regular file ({_file_type(info.st_mode)})")
+        yield fh, info
 
 
 def _file_type(mode: int) -> str:
