@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import fastexit, parallel
 from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
-from .engine import Hit, load_findings, schema_findings
+from .engine import load_findings, schema_findings
 from .errors import ConfigurationError
-from .findings import Finding, Report, Severity
+from .findings import Finding, Hit, Report, Severity
 from .kinds import Rule
 from .load import DEFAULT_MAX_BYTES, Format, Loaded, detect_format, load
 from .pool import RunnerPool

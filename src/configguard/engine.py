@@ -7,24 +7,9 @@ document, line, column and source line, the way jsonschema and yamllint separate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from .findings import Finding, Severity
+from .findings import Finding, Hit, Severity
 from .load import Document, Loaded
 from .schemas import CompiledSchema
-
-
-@dataclass(frozen=True)
-class Hit:
-    """What a check reports: where (a JSON Pointer) and what."""
-
-    pointer: str
-    message: str
-    at_key: bool = False
-    details: tuple[str, ...] = ()
-    old: Any = None
-    new: Any = None
 
 
 def stamp(

@@ -1,4 +1,6 @@
-"""The result types every stage produces and every reporter reads: Severity, Finding, Report."""
+"""The result types every stage produces and every reporter reads: Severity, Hit, Finding, Report.
+
+Data types only: this module imports nothing of configguard."""
 
 from __future__ import annotations
 
@@ -24,6 +26,19 @@ class Severity(enum.IntEnum):
 
     def __str__(self) -> str:
         return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check reports: where (a JSON Pointer) and what. The engine, not the check,
+    turns it into a located Finding (adds rule id, severity, file, line and column)."""
+
+    pointer: str
+    message: str
+    at_key: bool = False
+    details: tuple[str, ...] = ()
+    old: Any = None
+    new: Any = None
 
 
 @dataclass(frozen=True, order=False)

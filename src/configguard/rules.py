@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .engine import Hit, stamp
+from .engine import stamp
 from .errors import ConfigurationError
-from .findings import Finding, Severity
+from .findings import Finding, Hit, Severity
 from .kinds import Kind, Rule, RuleError, get_kind
 from .load import Document
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .discover import Claimed
-from .engine import Hit, stamp
-from .findings import Finding, Severity
+from .engine import stamp
+from .findings import Finding, Hit, Severity
 from .load import Document, Loaded
 from .pool import RunnerPool
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from configguard import api
-from configguard.engine import Hit
+from configguard.findings import Hit
 from configguard.kinds import _CACHE
 from tests.conftest import REPO, Project
 

@@ -24,7 +24,7 @@ from ..findings import Severity
 from ..locate import escape, unescape
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 GROUP = "configguard.rules"

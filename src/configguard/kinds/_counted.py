@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import Kind, Rule, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 LIMIT = {"type": "integer", "minimum": 0}
@@ -29,7 +29,7 @@ class Counted(Kind):
         return parse_path(options.get("path", ""))
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         limit = int(rule.options[self.bound])
         for pointer, value in select(document.data, rule.prepared):

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import Kind, Rule, RuleError, describe, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -79,7 +79,7 @@ class Cel(Kind):
         from celpy.adapter import json_to_cel
         from celpy.evaluation import CELEvalError
 
-        from ..engine import Hit
+        from ..findings import Hit
 
         tokens, program = rule.prepared
         expr = rule.options["expr"]

@@ -36,7 +36,7 @@ from . import Kind, Rule, RuleError, describe, parse_path, select
 from .unique import canonical
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -63,7 +63,7 @@ class Forbidden(Kind):
         return parse_path(options["path"]), values, pattern
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         tokens, values, pattern = rule.prepared
         for pointer, value in select(document.data, tokens):

@@ -36,7 +36,7 @@ from . import Kind, Rule, describe, parse_path, select
 from .unique import canonical
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -49,7 +49,7 @@ class Immutable(Kind):
         return parse_path(options["path"])
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         if previous is None:
             return

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import Kind, Rule, RuleError
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
 
 _UNITS = {
     "": 1,
@@ -97,7 +97,7 @@ class MaxBytes(Kind):
             raise RuleError(str(exc), "max") from None
 
     def check_size(self, size: int, rule: Rule, previous: int | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         limit: int = rule.prepared
         if size > limit:

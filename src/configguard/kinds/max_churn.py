@@ -39,7 +39,7 @@ from . import Kind, Rule
 from ._keyed import KEY, diffs, prepare
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -56,7 +56,7 @@ class MaxChurn(Kind):
         return prepare(options)
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         if previous is None:
             return

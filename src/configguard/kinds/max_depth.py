@@ -31,7 +31,7 @@ from ..locate import escape
 from . import Kind, Rule, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -62,7 +62,7 @@ class MaxDepth(Kind):
         return parse_path(options.get("path", ""))
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         limit = int(rule.options["max"])
         for pointer, value in select(document.data, rule.prepared):

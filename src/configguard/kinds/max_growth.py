@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import Kind, Rule, RuleError, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -73,7 +73,7 @@ class Measured:
 
 def ratio_hit(pointer: str, old: int, new: int, unit: str, ratio: float) -> Hit:
     """``61 → 244 items (+300%), at most +50% allowed``: the same words for growth and shrinkage."""
-    from ..engine import Hit
+    from ..findings import Hit
 
     return Hit(
         pointer,
@@ -132,7 +132,7 @@ class MaxGrowth(SizeChange):
     def check(
         self, document: Document, rule: Rule, previous: Document | Measured | None
     ) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         ratio = rule.options.get("ratio")
         added = rule.options.get("max_added")

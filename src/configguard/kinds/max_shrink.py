@@ -39,7 +39,7 @@ from . import Rule
 from .max_growth import Measured, SizeChange, ratio_hit
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -60,7 +60,7 @@ class MaxShrink(SizeChange):
     def check(
         self, document: Document, rule: Rule, previous: Document | Measured | None
     ) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         ratio = rule.options.get("ratio")
         removed = rule.options.get("max_removed")

@@ -43,7 +43,7 @@ from . import Kind, Rule
 from ._keyed import KEY, diffs, prepare, shown
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -56,7 +56,7 @@ class NoRemoval(Kind):
         return prepare(options)
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         if previous is None:
             return

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import Kind, Rule, describe, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -60,7 +60,7 @@ class RegexSafe(Kind):
         return parse_path(options["path"])
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
         from ._redos import TooComplex, analyse
 
         polynomial = bool(rule.options.get("polynomial", True))

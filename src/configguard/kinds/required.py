@@ -32,7 +32,7 @@ from ..locate import escape
 from . import Kind, Rule, first_missing, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 
@@ -52,7 +52,7 @@ class Required(Kind):
         return parse_path(options.get("path", ""))
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         tokens: list[str] = rule.prepared
         keys: list[str] = list(rule.options["keys"])

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from . import Kind, Rule, describe, parse_path, select
 
 if TYPE_CHECKING:
-    from ..engine import Hit
+    from ..findings import Hit
     from ..load import Document
 
 _MISSING = object()
@@ -114,7 +114,7 @@ class Unique(Kind):
         return parse_path(options.get("path", "")), keys
 
     def check(self, document: Document, rule: Rule, previous: Document | None) -> Iterator[Hit]:
-        from ..engine import Hit
+        from ..findings import Hit
 
         tokens, keys = rule.prepared
         for pointer, value in select(document.data, tokens):
