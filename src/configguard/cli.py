@@ -324,9 +324,9 @@ def fuzz(
     real files. Exit 0: no failure; 1: a consumer crashed (reproducers are saved under
     .configguard/crashes/<target>/); 2: configguard could not do its job.
     """
-    from .consumers import parse_duration
     from .errors import ConfigurationError
     from .reporters import ReportOptions, get_reporter
+    from .units import parse_duration
 
     try:
         seconds = parse_duration(max_time)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigurationError
+from .units import parse_duration, parse_size
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_LIMIT = 1 << 30
@@ -110,43 +111,14 @@ class Outcome:
 
 # -- option parsing --------------------------------------------------------------------
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
-
-def parse_duration(value: Any) -> float:
-    """``5s``, ``500ms``, ``2m``, ``1h`` or a number of seconds."""
-    if isinstance(value, bool):
-        raise ValueError(f"not a duration: {value!r}")
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ValueError(f"not a duration: {value!r} (use e.g. 5s, 500ms, 2m)")
-        unit = match.group(2) or "s"
-        seconds = float(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[unit]
-    if seconds <= 0:
-        raise ValueError(f"a duration must be positive, not {value!r}")
-    return seconds
-
-
-def parse_size(value: Any) -> int | None:
-    """``512MB``, ``1GB``, ``1.5GiB`` or bytes; ``none``/null for no limit (1024-based)."""
+def parse_memory_limit(value: Any) -> int | None:
+    """A consumer's ``memory_limit``: a size as ``units.parse_size`` reads it (``512MB`` is
+    512 x 10^6 bytes, ``512MiB`` 512 x 2^20), or ``none``/null for no limit."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("none", "off")):
         return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a size: {value!r}")
-    if isinstance(value, int):
-        size = value
-    else:
-        match = _SIZE.match(str(value))
-        if not match:
-            raise ValueError(f"not a size: {value!r} (use e.g. 512MB, 2GB)")
-        unit = (match.group(2) or "").lower()[:1]
-        size = int(float(match.group(1)) * _UNITS[unit])
-    if size < 32 << 20:
+    size = parse_size(value)
+    if size < 32_000_000:
         raise ValueError(f"a memory limit below 32MB cannot start a process: {value!r}")
     return size
 
@@ -171,7 +143,7 @@ def spec_from_config(data: dict[str, Any], root: Path, where: str) -> ConsumerSp
     except ValueError as exc:
         raise ConfigurationError(f"{where}.timeout: {exc}") from None
     try:
-        memory = parse_size(data.get("memory_limit", DEFAULT_MEMORY_LIMIT))
+        memory = parse_memory_limit(data.get("memory_limit", DEFAULT_MEMORY_LIMIT))
     except ValueError as exc:
         raise ConfigurationError(f"{where}.memory_limit: {exc}") from None
     return ConsumerSpec(

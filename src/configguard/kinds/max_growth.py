@@ -39,6 +39,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..units import percent
 from . import Kind, Rule, RuleError, parse_path, select
 
 if TYPE_CHECKING:
@@ -55,13 +56,6 @@ def measure(document: Document, tokens: list[str], metric: str) -> dict[str, int
         for pointer, value in select(document.data, tokens)
         if isinstance(value, (list, dict))
     }
-
-
-def percent(fraction: float) -> str:
-    """0.5 -> "+50%"; whole percentages without decimals."""
-    value = fraction * 100
-    text = f"{value:+.0f}%" if abs(value - round(value)) < 0.05 else f"{value:+.1f}%"
-    return text
 
 
 @dataclass(frozen=True)

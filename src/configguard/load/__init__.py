@@ -208,7 +208,7 @@ def _file_type(mode: int) -> str:
 
 def too_large_message(exc: TooLarge) -> str:
     """One line that says what happened and how to let the file through."""
-    from ..kinds.max_bytes import human
+    from ..units import format_size as human
 
     return (
         f"{human(exc.size)} ({exc.size:,} bytes), larger than the {human(exc.limit)} configguard "

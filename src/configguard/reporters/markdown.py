@@ -15,6 +15,7 @@ import re
 from typing import Any, TextIO
 
 from ..findings import Finding, Report, Severity
+from ..units import plural
 from . import ReportOptions
 from .text import tally
 
@@ -43,15 +44,11 @@ def code(text: str) -> str:
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def headline(report: Report) -> str:
     if report.files == 0:
         return "## configguard: no files checked"
     if not report.findings:
-        return f"## configguard: ✅ all {_plural(report.files, 'file')} passed"
+        return f"## configguard: ✅ all {plural(report.files, 'file')} passed"
     icon = "❌" if report.errors else "⚠️"
     return f"## configguard: {icon} {tally(report)}"
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..findings import Finding, Report, Severity
+from ..units import format_size, plural
 from . import ReportOptions
 
 Segment = tuple[str, str]
 """(text, rich style); style "" is plain."""
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _snippet(finding: Finding, width: int) -> list[list[Segment]]:
@@ -72,7 +69,7 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
             lines.append(
                 [
                     ("      + ", "blue"),
-                    (f"{_plural(len(finding.details), 'more detail')} (-v shows them)", "dim"),
+                    (f"{plural(len(finding.details), 'more detail')} (-v shows them)", "dim"),
                 ]
             )
     return lines
@@ -81,7 +78,7 @@ def finding_lines(finding: Finding, options: ReportOptions) -> list[list[Segment
 def tally(report: Report) -> str:
     """ "2 errors, 1 warning in 1 of 3 files": the one summary every human report shares."""
     counted = [
-        _plural(report.count(sev), name)
+        plural(report.count(sev), name)
         for sev, name in (
             (Severity.ERROR, "error"),
             (Severity.WARNING, "warning"),
@@ -90,14 +87,14 @@ def tally(report: Report) -> str:
         if report.count(sev)
     ]
     files_hit = len({f.file for f in report.findings})
-    return f"{', '.join(counted)} in {files_hit} of {_plural(report.files, 'file')}"
+    return f"{', '.join(counted)} in {files_hit} of {plural(report.files, 'file')}"
 
 
 def summary_line(report: Report) -> list[Segment]:
     if report.files == 0:
         return [("No files checked: no target claims the given (or changed) paths.", "yellow")]
     if not report.findings:
-        return [(f"All {_plural(report.files, 'file')} passed.", "bold green")]
+        return [(f"All {plural(report.files, 'file')} passed.", "bold green")]
     style = "bold red" if report.errors else "yellow"
     return [(f"Found {tally(report)}.", style)]
 
@@ -119,12 +116,7 @@ def render(lines: list[list[Segment]], stream: TextIO, options: ReportOptions) -
 
 
 def _size(n: int | None) -> str:
-    if n is None:
-        return "none"
-    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
+    return "none" if n is None else format_size(n)
 
 
 def _percent(old: int | None, new: int | None) -> str:
