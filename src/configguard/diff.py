@@ -7,23 +7,14 @@ dictionary passes, never pairwise, and a reordering changes nothing.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
+from .canonical import canonical
 
 _ID_KEYS = ("id", "name", "key", "uid", "uuid", "slug")
-
-
-def canonical(value: Any) -> str:
-    """One string per JSON value: equal values, equal strings (key order ignored)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    except TypeError:  # integers beyond 64 bits: the slower, exact encoder
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_key(item: Any, key: Sequence[str] | None) -> str:

@@ -32,8 +32,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..canonical import canonical
 from . import Kind, Rule, RuleError, describe, parse_path, select
-from .unique import canonical
 
 if TYPE_CHECKING:
     from ..findings import Hit

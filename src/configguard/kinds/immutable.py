@@ -32,8 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..canonical import canonical
 from . import Kind, Rule, describe, parse_path, select
-from .unique import canonical
 
 if TYPE_CHECKING:
     from ..findings import Hit

@@ -35,12 +35,11 @@ FAIL::
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterator, Mapping
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..canonical import canonical
 from . import Kind, Rule, describe, parse_path, select
 
 if TYPE_CHECKING:
@@ -49,25 +48,6 @@ if TYPE_CHECKING:
 
 _MISSING = object()
 MAX_DETAILS = 100
-
-
-def canonical(value: Any) -> str:
-    """JSON text that is equal for equal JSON values: sorted keys, 1.0 written as 1."""
-    if isinstance(value, str):  # the common key: no encoder needed, still unambiguous
-        return "\x00" + value
-    return json.dumps(
-        _normal(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
-
-
-def _normal(value: Any) -> Any:
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normal(v) for v in value]
-    return value
 
 
 def _lookup(item: Any, key: str) -> Any:
