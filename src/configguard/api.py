@@ -1,40 +1,31 @@
-"""Orchestration: configuration + files -> Report; the CLI and the Python API both use it."""
+"""Orchestration: settings + files -> Report; the CLI and the Python API both use it.
+
+It resolves the settings, reads every rules file, discovers the files, fans them out
+(serially or to a process pool) to ``engine.check_file`` and builds the Report.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from . import fastexit, parallel
-from .discover import CONFIG_SUFFIXES, Claimed, Matcher, claimed_files, display_path, expand
-from .engine import load_findings, schema_findings
+from . import parallel
+from .discover import CONFIG_SUFFIXES, Claimed, claimed_files, display_path, expand
+from .engine import FileResult, Run, check_file, deletions, describe_kinds
 from .errors import ConfigurationError
-from .findings import Finding, Hit, Report, Severity
-from .kinds import Rule
-from .load import DEFAULT_MAX_BYTES, Format, Loaded, detect_format, load
+from .findings import FileChange, Finding, Report
 from .pool import RunnerPool
-from .rules import (
-    RuleBook,
-    RulePlan,
-    loader_severity,
-    previous_summaries,
-    rule_findings,
-    size_findings,
-    summarizable,
-    unparsed_finding,
-)
+from .rules import RuleBook, RulePlan
 from .schemas import SchemaRegistry
 from .settings import Settings, Target, find_config, load_settings
-from .suppress import apply_config, apply_inline, wanted
+from .suppress import apply_config, wanted
 from .suppress import select as filter_findings
 
-if TYPE_CHECKING:  # the modules behind --base, --base-path and change summaries load on use
-    from .previous import Baseline, GitBaseline, Previous
-    from .summary import FileChange, Status
+if TYPE_CHECKING:  # the modules behind --base and --base-path load on use
+    from .previous import Baseline
 
 
 def resolve_settings(
@@ -144,7 +135,7 @@ def check(
     if not given and baseline is not None:
         given = baseline.changed_paths() or []
         if not given and base is not None:
-            deleted = screen(_deletions(baseline, settings, here, rules))
+            deleted = screen(deletions(baseline, settings, here, rules))
             return Report.build(deleted, 0, [] if summarize else None)
     if schema is not None and settings.path is None:
         files = [
@@ -154,33 +145,29 @@ def check(
     else:
         files = claimed_files(settings, given, here)
     findings: list[Finding] = []
-    changes: list[FileChange] | None = [] if summarize and baseline is not None else None
+    summarizing = summarize and baseline is not None
+    changes: list[FileChange] | None = [] if summarizing else None
     with RunnerPool() as pool:
-        consumers = None if no_consumer else pool
-
-        def one(claimed: Claimed) -> tuple[list[Finding], list[FileChange]]:
-            mine: list[FileChange] = []
-            found = _check_file(
-                claimed,
-                registry,
-                baseline,
-                mine if changes is not None else None,
-                consumers,
-                rules=rules,
-            )
-            return found, mine
+        run = Run(registry, rules, baseline, None if no_consumer else pool, summarizing)
 
         def smoked(claimed: Claimed) -> bool:  # consumer runners live in this process
-            return consumers is not None and any(t.consumer for t in claimed.targets)
+            return run.consumers is not None and any(t.consumer for t in claimed.targets)
 
-        for found, mine in parallel.map_files(files, one, jobs, local=smoked):
-            findings.extend(found)
+        result: FileResult
+        for result in parallel.map_files(files, lambda c: check_file(c, run), jobs, local=smoked):
+            findings.extend(result.findings)
             if changes is not None:
-                changes.extend(mine)
+                changes.extend(result.changes)
     if baseline is not None and not paths:
-        findings.extend(_deletions(baseline, settings, here, rules, changes))
+        findings.extend(deletions(baseline, settings, here, rules, changes))
     findings = screen(findings)
-    return Report.build(findings, len(files), changes, checked=[c.display for c in files])
+    return Report.build(
+        findings,
+        len(files),
+        changes,
+        checked=[c.display for c in files],
+        descriptions=describe_kinds(findings),
+    )
 
 
 def _baseline(
@@ -199,233 +186,8 @@ def _baseline(
     return None
 
 
-def _deletions(
-    baseline: Baseline,
-    settings: Settings,
-    here: Path,
-    rules: RulePlan,
-    changes: list[FileChange] | None = None,
-) -> list[Finding]:
-    """Files claimed by a target that are gone since the baseline: reported, never silent.
-
-    Deleting a file removes every entry it had, so each ``no-removal`` rule of its targets
-    fires (with the rule's severity and why): that is how a deletion is forbidden.
-    """
-    from .previous import GitBaseline
-
-    if settings.path is None or not isinstance(baseline, GitBaseline):
-        return []
-    matcher = Matcher(settings)
-    out = []
-    for change in baseline.deleted():
-        path = baseline.root / change.path
-        targets = matcher.targets_for(path)
-        if not targets:
-            continue
-        display = display_path(path, here)
-        for rule in rules.for_targets(targets):
-            if rule.kind == "no-removal":
-                message = f"deleted since {baseline.ref}: every entry at {rule.path or '/'} is gone"
-                out.append(unparsed_finding(rule, display, Hit(rule.path, message), 0, 0))
-        out.append(
-            Finding(
-                rule="file-deleted",
-                kind="file-deleted",
-                severity=Severity.INFO,
-                file=display,
-                path="",
-                line=0,
-                column=0,
-                message=f"deleted since {baseline.ref}",
-            )
-        )
-        if changes is not None:
-            from . import vcs
-            from .summary import FileChange
-
-            raw = vcs.read_at(baseline.ref, change.path, baseline.root)
-            size = len(raw) if raw is not None else None
-            changes.append(FileChange(display, "deleted", change.path, size, None))
-    return out
-
-
-def _check_file(
-    claimed: Claimed,
-    registry: SchemaRegistry,
-    baseline: Baseline | None = None,
-    changes: list[FileChange] | None = None,
-    consumers: RunnerPool | None = None,
-    rules: RulePlan | None = None,
-) -> list[Finding]:
-    fastexit.release()
-    formats = {t.format for t in claimed.targets}
-    fmt = formats.pop() if len(formats) == 1 else None
-    file_rules = rules.for_targets(claimed.targets) if rules else []
-    findings: list[Finding] = []
-    if file_rules:  # max-bytes: judged on the size alone, so a huge file is never read
-        try:
-            size: int | None = claimed.path.stat().st_size
-        except OSError:
-            size = None
-        if size is not None:
-            findings = size_findings(size, claimed.display, file_rules)
-            # an oversized file is not parsed, unless that finding is suppressed
-            if rules and any(f.severity == Severity.ERROR for f in rules.screen(findings)):
-                return [
-                    dataclasses.replace(f, message=f"{f.message}; not parsed or checked further")
-                    for f in findings
-                ]
-    # a max-bytes rule has judged the size: it, not the built-in ceiling, is the limit
-    sized = any(r.kind == "max-bytes" for r in file_rules)
-    summaries: list[dict[str, Any]] | None = None
-    known: Previous | None = None
-    if baseline is not None and changes is None and summarizable(file_rules):
-        summaries, known = _summarized_previous(claimed, baseline, fmt, file_rules)
-    loaded = load(
-        claimed.path, claimed.display, fmt, max_bytes=None if sized else DEFAULT_MAX_BYTES
-    )
-    findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
-    if any(f.kind == "parse-error" for f in findings):
-        return findings
-    previous = None
-    if summaries is None:
-        previous = _previous_documents(claimed, baseline, fmt, loaded, known)
-    if changes is not None:
-        changes.extend(_summaries(claimed, loaded, previous, baseline))
-    for target in claimed.targets:
-        if target.schema is None:
-            continue
-        compiled = registry.compiled(target.schema)
-        for document in loaded.documents:
-            findings.extend(schema_findings(document, compiled))
-    if consumers is not None and any(t.consumer for t in claimed.targets):
-        from .smoke import smoke_findings
-
-        findings.extend(smoke_findings(claimed, loaded, consumers))
-    for i, document in enumerate(loaded.documents if file_rules else ()):
-        if summaries is not None:
-            kept = summaries[i] if i < len(summaries) else {}
-            findings.extend(rule_findings(document, file_rules, None, kept))
-            continue
-        old = previous.documents[i] if previous and i < len(previous.documents) else None
-        findings.extend(rule_findings(document, file_rules, old))
-    fastexit.hold((loaded, previous))
-    # the text only when there is something to suppress (a big JSON file is not decoded)
-    return apply_inline(findings, loaded.source.text if loaded.source and findings else None)
-
-
-_KEEP_BYTES = 1 << 20
-"""A previous version up to this size is kept for the usual path rather than read twice."""
-
-
-def _summarized_previous(
-    claimed: Claimed, baseline: Baseline, fmt: Format | None, file_rules: list[Rule]
-) -> tuple[list[dict[str, Any]] | None, Previous | None]:
-    """What each change rule keeps of the previous version, per document, parsed and dropped
-    before the proposed version is parsed (two big versions are never held at once).
-
-    None when the previous version may have the proposed file's bytes (same size): then
-    the usual path shares one parse instead (with the bytes read, unless they are big).
-    ``[]`` for a new file or an unusable one.
-    """
-    from .previous import load_previous
-
-    try:
-        size: int | None = claimed.path.stat().st_size
-    except OSError:
-        size = None
-    on_disk = baseline.previous_file(claimed.path)
-    if size is not None and on_disk is not None and on_disk.size == size:
-        return None, None  # known without reading it
-    previous = baseline.previous(claimed.path)
-    if previous is None:
-        return [], None
-    if size == len(previous.raw):  # read again later: held now it would add to the peak
-        return None, None if size > _KEEP_BYTES else previous
-    loaded = load_previous(previous, fmt)
-    del previous  # its bytes go before the proposed file is read
-    if any(p.kind == "parse-error" for p in loaded.problems):
-        return [], None
-    return [previous_summaries(document, file_rules) for document in loaded.documents], None
-
-
-def _previous_documents(
-    claimed: Claimed,
-    baseline: Baseline | None,
-    fmt: Format | None,
-    current: Loaded,
-    known: Previous | None = None,
-) -> Loaded | None:
-    """The previous version, parsed; None when there is none (a new file) or it is unusable."""
-    if baseline is None:
-        return None
-    from .previous import load_previous, shared_previous
-
-    on_disk = baseline.previous_file(claimed.path) if known is None else None
-    source = current.source
-    if (
-        on_disk is not None
-        and source is not None
-        and source.format == (fmt or detect_format(on_disk.path))
-        and source.same_file(on_disk.path)
-    ):
-        return shared_previous(current, source, on_disk.label)  # never read whole
-    previous = known if known is not None else baseline.previous(claimed.path)
-    if previous is None:
-        return None
-    loaded = load_previous(previous, fmt, current)
-    if any(p.kind == "parse-error" for p in loaded.problems):
-        return None
-    return loaded
-
-
-def _summaries(
-    claimed: Claimed, loaded: Loaded, previous: Loaded | None, baseline: Baseline | None
-) -> list[FileChange]:
-    from .previous import GitBaseline
-    from .summary import FileChange, compare_lists
-
-    new_bytes = loaded.source.size if loaded.source else None
-    if previous is None or previous.source is None:
-        return [FileChange(claimed.display, "added", None, None, new_bytes)]
-    label = previous.source.display
-    old_path = label.split(":", 1)[1] if isinstance(baseline, GitBaseline) else label
-    renamed = isinstance(baseline, GitBaseline) and old_path != _repo_relative(claimed, baseline)
-    multi = len(loaded.documents) > 1
-    out = []
-    for i, document in enumerate(loaded.documents):
-        old = previous.documents[i].data if i < len(previous.documents) else None
-        lists = compare_lists(old, document.data)
-        unchanged = old == document.data and previous.source.size == new_bytes
-        status: Status = "renamed" if renamed else "unchanged" if unchanged else "modified"
-        out.append(
-            FileChange(
-                claimed.display,
-                status,
-                label,
-                previous.source.size,
-                new_bytes,
-                lists,
-                i if multi else None,
-            )
-        )
-    return out
-
-
-def _repo_relative(claimed: Claimed, baseline: GitBaseline) -> str:
-    return Path(os.path.abspath(claimed.path)).relative_to(baseline.root).as_posix()
-
-
 def explain(name: str, *, config: str | Path | None = None, cwd: str | Path | None = None) -> str:
-    """The text of ``configguard explain NAME``: a rule of the project (when a configuration
-    is found) with its kind's documentation, or a kind's documentation."""
-    from .rules import explain as explain_rule
+    """The text of ``configguard explain NAME`` (see ``explain.explain_in_project``)."""
+    from .explain import explain_in_project
 
-    here = Path(cwd) if cwd is not None else Path.cwd()
-    book: RuleBook | None = None
-    if config is not None or find_config(here.absolute()) is not None:
-        settings = resolve_settings(config, None, here)
-        book = RuleBook()
-        for target in settings.targets:
-            book.rules(target.rules, lambda p: display_path(p, here))
-    return explain_rule(name, book)
+    return explain_in_project(name, config=config, cwd=cwd)

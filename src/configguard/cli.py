@@ -207,7 +207,7 @@ def check(
 def rules_command() -> None:
     """List every rule kind (built-in and plugin) with its arguments."""
     from .errors import ConfigurationError
-    from .rules import kinds_table
+    from .explain import kinds_table
 
     try:
         text = kinds_table()

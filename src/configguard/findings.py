@@ -5,9 +5,9 @@ Data types only: this module imports nothing of configguard."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 class Severity(enum.IntEnum):
@@ -92,27 +92,112 @@ class Finding:
         return out
 
 
+BUILTIN_FINDINGS: dict[str, str] = {
+    "schema": "The file must validate against its target's JSON Schema.",
+    "parse-error": "The file must parse as JSON, YAML or TOML.",
+    "no-duplicate-keys": "A mapping must not repeat a key (parsers keep one of them silently).",
+    "consumer-crash": "The program that reads the file must accept it or refuse it cleanly.",
+    "consumer-rejected": "The program that reads the file refuses it (a clean refusal).",
+    "consumer-wrote": "The program that reads the file must not write next to it.",
+    "file-deleted": "A file that a target claims was deleted since the base.",
+    "suppression": "A suppression must give a reason and must not have expired.",
+    "latent-bug": "A schema-valid input that the consumer crashes on (configguard fuzz).",
+    "hardening": "A schema-invalid input that crashes the consumer instead of being refused.",
+}
+"""The finding ids configguard emits itself (not from a rules file), with what each means:
+``explain``, SARIF rule metadata and ``configguard rules`` read this one table."""
+
+
+Status = Literal["added", "modified", "renamed", "deleted", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """How one list (or object) of a document changed, entries matched by key."""
+
+    pointer: str
+    old: int | None
+    new: int | None
+    key: tuple[str, ...] | None
+    added: int
+    removed: int
+    changed: int
+    duplicates: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.pointer,
+            "old": self.old,
+            "new": self.new,
+            "key": list(self.key) if self.key else None,
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+            "duplicates": self.duplicates,
+        }
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What a proposed change does to one file (one document of it), for reviewers."""
+
+    file: str
+    status: Status
+    previous: str | None
+    old_bytes: int | None
+    new_bytes: int | None
+    lists: tuple[ListChange, ...] = ()
+    document: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": self.file,
+            "status": self.status,
+            "previous": self.previous,
+            "bytes": {"old": self.old_bytes, "new": self.new_bytes},
+            "lists": [c.to_dict() for c in self.lists],
+        }
+        if self.document is not None:
+            out["document"] = self.document
+        return out
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything one ``check`` run found, sorted; reporters see only this."""
 
     findings: tuple[Finding, ...]
     files: int
-    changes: tuple[Any, ...] | None = None
-    """Per-file change summaries (``summary.FileChange``) when a baseline was given."""
+    changes: tuple[FileChange, ...] | None = None
+    """Per-file change summaries when a baseline was given and they were asked for."""
     checked: tuple[str, ...] = ()
     """Display paths of the files checked (JUnit lists the ones that passed, too)."""
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    """Kind -> one sentence on what it checks, for the kinds of the findings (SARIF)."""
 
     @staticmethod
     def build(
         findings: list[Finding],
         files: int,
-        changes: list[Any] | None = None,
+        changes: Sequence[FileChange] | None = None,
         checked: Sequence[str] = (),
+        descriptions: Mapping[str, str] | None = None,
     ) -> Report:
         ordered = tuple(sorted(set(findings), key=Finding.sort_key))
         return Report(
-            ordered, files, tuple(changes) if changes is not None else None, tuple(sorted(checked))
+            ordered,
+            files,
+            tuple(changes) if changes is not None else None,
+            tuple(sorted(checked)),
+            dict(descriptions) if descriptions is not None else {},
+        )
+
+    def describe(self, kind: str) -> str:
+        """What findings of ``kind`` are about, in one sentence."""
+        return (
+            self.descriptions.get(kind)
+            or BUILTIN_FINDINGS.get(kind)
+            or f"A configguard rule of kind {kind!r}."
         )
 
     def count(self, severity: Severity) -> int:

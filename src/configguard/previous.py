@@ -1,4 +1,5 @@
-"""Where a file's previous version comes from: a git ref, or a last-known-good path.
+"""The previous version of a file: where it comes from (a git ref, or a last-known-good
+path) and the one door through which change rules get it (``previous_version``).
 
 ``--base REF`` reads ``git cat-file blob REF:path`` (following renames); ``--base-path P``
 reads P itself when it is a file, else the same path relative to the configuration root
@@ -10,11 +11,13 @@ from __future__ import annotations
 import os
 import stat
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ConfigurationError
+from .kinds import Rule, Summary, get_kind, guarded, summarizes
 from .load import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -175,3 +178,124 @@ def shared_previous(current: Loaded, source: Source, label: str) -> Loaded:
     twin = Source(path, label, source.format, source.size, source._text, _raw=source._raw)
     twin.documents = source.documents
     return Loaded(twin, [Document(twin, d.data, d.index) for d in current.documents], [])
+
+
+# -- the one door ------------------------------------------------------------------------
+class PreviousVersion(NamedTuple):
+    """The previous version of one file as its change rules need it: either the parsed
+    documents, or (``summaries``) what each change rule kept of each document, by rule id,
+    when the documents themselves were dropped early."""
+
+    loaded: Loaded | None
+    summaries: tuple[Mapping[str, Summary], ...] | None = None
+
+
+_KEEP_BYTES = 1 << 20
+"""A previous version up to this size is kept for the usual path rather than read twice."""
+
+
+def previous_version(
+    path: Path,
+    baseline: Baseline,
+    fmt: Format | None,
+    rules: Sequence[Rule],
+    read_current: Callable[[], Loaded],
+    whole: bool = False,
+) -> tuple[Loaded, PreviousVersion | None]:
+    """Parse the proposed file (``read_current``) and find its previous version, by the
+    cheapest of three routes; None for a new file or an unusable previous version.
+
+    1. Every change rule summarizes (and ``whole`` is not asked, for change summaries): the
+       previous version is parsed, summarized and dropped *before* the proposed file is
+       read, so two big versions are never held at once.
+    2. The previous version has the proposed file's bytes (a regenerated file that did not
+       change): the proposed documents are shared, the copy never read whole.
+    3. Otherwise both are parsed.
+    """
+    summaries: tuple[Mapping[str, Summary], ...] | None = None
+    known: Previous | None = None
+    if not whole and summarizable(rules):
+        summaries, known = _summarized(path, baseline, fmt, rules)
+    current = read_current()
+    if any(p.kind == "parse-error" for p in current.problems):
+        return current, None
+    if summaries is not None:
+        return current, PreviousVersion(None, summaries) if summaries else None
+    loaded = _documents(path, baseline, fmt, current, known)
+    return current, PreviousVersion(loaded) if loaded is not None else None
+
+
+def summarizable(rules: Sequence[Rule]) -> bool:
+    """Whether every change rule keeps less than the previous document (and there is one)."""
+    changes = [get_kind(r.kind) for r in rules if get_kind(r.kind).change]
+    return bool(changes) and all(summarizes(k) for k in changes)
+
+
+def previous_summaries(previous: Document, rules: Sequence[Rule]) -> dict[str, Summary]:
+    """rule id -> what that change rule keeps of ``previous`` (its ``summarize``)."""
+    out: dict[str, Summary] = {}
+    display = previous.source.display
+    for rule in rules:
+        kind = get_kind(rule.kind)
+        if kind.change:
+            kept = guarded(rule, display, _as_list, kind.summarize, previous, rule)[0]
+            if kept is not None:
+                out[rule.id] = kept
+    return out
+
+
+def _as_list(summarize: Callable[[Document, Rule], Summary | None], *args: Any) -> list[Any]:
+    """``summarize``'s one result as a list, the shape ``guarded`` runs and returns."""
+    return [summarize(*args)]
+
+
+def _summarized(
+    path: Path, baseline: Baseline, fmt: Format | None, rules: Sequence[Rule]
+) -> tuple[tuple[Mapping[str, Summary], ...] | None, Previous | None]:
+    """Route 1: per document, what each change rule keeps; ``()`` for a new file or an
+    unusable one. (None, maybe the bytes) when the previous version may be the proposed
+    file's bytes (same size): route 2 shares one parse instead."""
+    size: int | None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = None
+    on_disk = baseline.previous_file(path)
+    if size is not None and on_disk is not None and on_disk.size == size:
+        return None, None  # known without reading it
+    previous = baseline.previous(path)
+    if previous is None:
+        return (), None
+    if size == len(previous.raw):  # read again later: held now it would add to the peak
+        return None, None if size > _KEEP_BYTES else previous
+    loaded = load_previous(previous, fmt)
+    del previous  # its bytes go before the proposed file is read
+    if any(p.kind == "parse-error" for p in loaded.problems):
+        return (), None
+    return tuple(previous_summaries(document, rules) for document in loaded.documents), None
+
+
+def _documents(
+    path: Path,
+    baseline: Baseline,
+    fmt: Format | None,
+    current: Loaded,
+    known: Previous | None = None,
+) -> Loaded | None:
+    """Routes 2 and 3: the previous version, parsed (or sharing the proposed documents)."""
+    on_disk = baseline.previous_file(path) if known is None else None
+    source = current.source
+    if (
+        on_disk is not None
+        and source is not None
+        and source.format == (fmt or detect_format(on_disk.path))
+        and source.same_file(on_disk.path)
+    ):
+        return shared_previous(current, source, on_disk.label)  # never read whole
+    previous = known if known is not None else baseline.previous(path)
+    if previous is None:
+        return None
+    loaded = load_previous(previous, fmt, current)
+    if any(p.kind == "parse-error" for p in loaded.problems):
+        return None
+    return loaded

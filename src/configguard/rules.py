@@ -1,22 +1,20 @@
-"""Rule files: read, validate (file schema, then each kind's option schema), prepare, run.
+"""Rule files: read, validate (file schema, then each kind's option schema) and prepare.
 
 Every mistake in a rules file is a ConfigurationError naming the file, line, column
-and rule id (exit 2): configguard never runs half a rule set. Running a rule turns
-its kind's Hits into located Findings through ``engine.stamp``.
+and rule id (exit 2): configguard never runs half a rule set. The engine runs them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .engine import stamp
 from .errors import ConfigurationError
-from .findings import Finding, Hit, Severity
-from .kinds import Kind, Rule, RuleError, get_kind
+from .findings import Finding, Severity
+from .kinds import Rule, RuleError, get_kind
 from .load import Document
 
 COMMON = ("id", "kind", "severity", "why")
@@ -180,198 +178,3 @@ class RulePlan(NamedTuple):
 
     def for_targets(self, targets: Iterable[Any]) -> list[Rule]:
         return [rule for t in targets for rule in self.by_target.get(t.name, ())]
-
-
-# -- running -----------------------------------------------------------------------------
-def unparsed_finding(rule: Rule, display: str, hit: Hit, line: int = 1, column: int = 1) -> Finding:
-    """A finding about a whole file that was not (or could not be) parsed, so not located."""
-    return Finding(
-        rule=rule.id,
-        kind=rule.kind,
-        severity=rule.severity,
-        file=display,
-        path=hit.pointer,
-        line=line,
-        column=column,
-        message=hit.message,
-        old=hit.old,
-        new=hit.new,
-        why=rule.why,
-        details=hit.details,
-    )
-
-
-def size_findings(
-    size: int, display: str, rules: Sequence[Rule], previous: int | None = None
-) -> list[Finding]:
-    """Findings of the kinds that judge a file by its size before it is parsed."""
-    out: list[Finding] = []
-    for rule in rules:
-        kind = get_kind(rule.kind)
-        if not kind.before_parse or (kind.change and previous is None):
-            continue
-        for hit in _guarded(kind, rule, display, lambda k, r: k.check_size(size, r, previous)):
-            out.append(unparsed_finding(rule, display, hit))
-    return out
-
-
-def rule_findings(
-    document: Document,
-    rules: Sequence[Rule],
-    previous: Document | None = None,
-    summaries: Mapping[str, Any] | None = None,
-) -> list[Finding]:
-    """Every finding of ``rules`` on one document, sorted (deterministic for a given input).
-
-    Change kinds stay silent without a previous version (a new file). ``summaries``: what
-    each change rule (by id) kept of the previous version (see ``previous_summaries``),
-    given instead of the previous document.
-    """
-    out: list[Finding] = []
-    for rule in rules:
-        kind = get_kind(rule.kind)
-        old: Any = previous
-        if kind.change and summaries is not None:
-            old = summaries.get(rule.id)
-        if kind.before_parse or kind.from_loader or (kind.change and old is None):
-            continue
-        hits = _guarded(
-            kind, rule, document.source.display, lambda k, r, old=old: k.check(document, r, old)
-        )
-        out.extend(
-            stamp(document, hit, rule.id, rule.kind, rule.severity, rule.why) for hit in hits
-        )
-    return sorted(out, key=Finding.sort_key)
-
-
-def summarizable(rules: Sequence[Rule]) -> bool:
-    """Whether every change rule keeps less than the previous document (and there is one)."""
-    from .kinds import summarizes
-
-    changes = [get_kind(r.kind) for r in rules if get_kind(r.kind).change]
-    return bool(changes) and all(summarizes(k) for k in changes)
-
-
-def previous_summaries(previous: Document, rules: Sequence[Rule]) -> dict[str, Any]:
-    """rule id -> what that change rule keeps of ``previous`` (its ``summarize``)."""
-    out: dict[str, Any] = {}
-    for rule in rules:
-        kind = get_kind(rule.kind)
-        if kind.change:
-            display = previous.source.display
-            out[rule.id] = _guarded(kind, rule, display, lambda k, r: [k.summarize(previous, r)])[0]
-    return out
-
-
-def _guarded(kind: Kind, rule: Rule, display: str, call: Any) -> list[Any]:
-    """Run a check; a kind that crashes is configguard failing (exit 2), not a finding."""
-    try:
-        return list(call(kind, rule))
-    except ConfigurationError:
-        raise
-    except Exception as exc:
-        raise ConfigurationError(
-            f"rule '{rule.id}' (kind {rule.kind}) failed on {display}: {type(exc).__name__}: {exc}"
-        ) from None
-
-
-def loader_severity(findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
-    """Give the loader's duplicate-key findings the id, severity and why of a declared rule."""
-    from dataclasses import replace
-
-    declared = [r for r in rules if get_kind(r.kind).from_loader]
-    if not declared:
-        return findings
-    out = []
-    for finding in findings:
-        rule = next((r for r in declared if r.kind == finding.kind), None)
-        out.append(
-            finding
-            if rule is None
-            else replace(finding, rule=rule.id, severity=rule.severity, why=rule.why)
-        )
-    return out
-
-
-# -- documentation -----------------------------------------------------------------------
-def arguments(kind: Kind) -> list[str]:
-    """``name`` for required arguments, ``[name]`` for optional ones."""
-    names = (["path"] if kind.uses_path else []) + list(kind.options)
-    required = set(kind.required)
-    groups = {k for g in kind.one_of for k in g}
-    out = []
-    for name in names:
-        if name in groups:
-            continue
-        out.append(name if name in required else f"[{name}]")
-    for group in kind.one_of:
-        out.append(" | ".join(group))
-    return out
-
-
-def kinds_table() -> str:
-    """``configguard rules``: every kind, its arguments and what it checks."""
-    from .kinds import all_kinds
-
-    rows = []
-    for name, kind in all_kinds().items():
-        tags = []
-        if kind.change:
-            tags.append("change")
-        if kind.before_parse:
-            tags.append("before parsing")
-        if kind.from_loader:
-            tags.append("on by default")
-        tag = f" ({', '.join(tags)})" if tags else ""
-        rows.append((name, " ".join(arguments(kind)) or "-", kind.summary() + tag))
-    width = max(len(r[0]) for r in rows)
-    args = max(len(r[1]) for r in rows)
-    lines = [f"{'KIND':<{width}}  {'ARGUMENTS':<{args}}  FIRES WHEN"]
-    lines += [f"{n:<{width}}  {a:<{args}}  {s}" for n, a, s in rows]
-    lines.append("")
-    lines.append(
-        "Every rule also takes id, kind, severity (error|warning|info) and why. "
-        "`configguard explain KIND` shows examples."
-    )
-    return "\n".join(lines)
-
-
-BUILTIN_IDS = {
-    "schema": "A value breaks the target's JSON Schema (kind schema).",
-    "parse-error": "The file is not valid JSON, YAML or TOML, or cannot be read.",
-    "suppression": "A suppression has no reason, or has expired (its `until:` date passed).",
-}
-
-
-def explain(name: str, book: RuleBook | None) -> str:
-    """``configguard explain ID``: a rule's kind, arguments and why, then its kind's docs."""
-    import json
-
-    from .kinds import available
-
-    rule = book.find(name) if book else None
-    if rule is not None:
-        kind = get_kind(rule.kind)
-        lines = [
-            f"{rule.id}  ({rule.file}:{rule.line})",
-            f"  kind:      {rule.kind}",
-            f"  severity:  {rule.severity}",
-        ]
-        for key, value in rule.arguments.items():
-            lines.append(f"  {key + ':':<10} {json.dumps(value, ensure_ascii=False)}")
-        if rule.why:
-            lines.append(f"  why:       {rule.why}")
-        lines += ["", f"About the kind {kind.name}:", "", kind.doc()]
-        return "\n".join(lines)
-    if name in available():
-        return get_kind(name).doc()
-    if name in BUILTIN_IDS:
-        return f"{name}: {BUILTIN_IDS[name]}"
-    import difflib
-
-    known = sorted(set(available()) | set(BUILTIN_IDS) | set(book.ids if book else ()))
-    hint = difflib.get_close_matches(name, known, n=1)
-    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    raise ConfigurationError(
-        f"no rule or kind called '{name}'{suggestion}; `configguard rules` lists the kinds"
-    )

@@ -7,59 +7,17 @@ one (``id``, ``name``, ...), else by whole value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .diff import arrays, compare_entries, guess_key
+from .findings import FileChange, ListChange, Status
 
-Status = Literal["added", "modified", "renamed", "deleted", "unchanged"]
-
-
-@dataclass(frozen=True)
-class ListChange:
-    pointer: str
-    old: int | None
-    new: int | None
-    key: tuple[str, ...] | None
-    added: int
-    removed: int
-    changed: int
-    duplicates: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.pointer,
-            "old": self.old,
-            "new": self.new,
-            "key": list(self.key) if self.key else None,
-            "added": self.added,
-            "removed": self.removed,
-            "changed": self.changed,
-            "duplicates": self.duplicates,
-        }
-
-
-@dataclass(frozen=True)
-class FileChange:
-    file: str
-    status: Status
-    previous: str | None
-    old_bytes: int | None
-    new_bytes: int | None
-    lists: tuple[ListChange, ...] = ()
-    document: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "file": self.file,
-            "status": self.status,
-            "previous": self.previous,
-            "bytes": {"old": self.old_bytes, "new": self.new_bytes},
-            "lists": [c.to_dict() for c in self.lists],
-        }
-        if self.document is not None:
-            out["document"] = self.document
-        return out
+if TYPE_CHECKING:
+    from .discover import Claimed
+    from .load import Loaded
+    from .previous import Baseline, GitBaseline
 
 
 def compare_lists(old: Any, new: Any) -> tuple[ListChange, ...]:
@@ -83,3 +41,41 @@ def compare_lists(old: Any, new: Any) -> tuple[ListChange, ...]:
             )
         )
     return tuple(out)
+
+
+def file_changes(
+    claimed: Claimed, loaded: Loaded, previous: Loaded | None, baseline: Baseline
+) -> list[FileChange]:
+    """The change summary of one file, a FileChange per document."""
+    from .previous import GitBaseline
+
+    new_bytes = loaded.source.size if loaded.source else None
+    if previous is None or previous.source is None:
+        return [FileChange(claimed.display, "added", None, None, new_bytes)]
+    label = previous.source.display
+    is_git = isinstance(baseline, GitBaseline)
+    old_path = label.split(":", 1)[1] if is_git else label
+    renamed = isinstance(baseline, GitBaseline) and old_path != _repo_relative(claimed, baseline)
+    multi = len(loaded.documents) > 1
+    out = []
+    for i, document in enumerate(loaded.documents):
+        old = previous.documents[i].data if i < len(previous.documents) else None
+        lists = compare_lists(old, document.data)
+        unchanged = old == document.data and previous.source.size == new_bytes
+        status: Status = "renamed" if renamed else "unchanged" if unchanged else "modified"
+        out.append(
+            FileChange(
+                claimed.display,
+                status,
+                label,
+                previous.source.size,
+                new_bytes,
+                lists,
+                i if multi else None,
+            )
+        )
+    return out
+
+
+def _repo_relative(claimed: Claimed, baseline: GitBaseline) -> str:
+    return Path(os.path.abspath(claimed.path)).relative_to(baseline.root).as_posix()

@@ -13,9 +13,9 @@ import io
 import sys
 from pathlib import Path
 
-from configguard.findings import Finding, Report, Severity
+from configguard.engine import describe_kinds
+from configguard.findings import FileChange, Finding, ListChange, Report, Severity
 from configguard.reporters import ReportOptions, get_reporter
-from configguard.summary import FileChange, ListChange
 
 HERE = Path(__file__).resolve().parent / "reporters"
 
@@ -115,6 +115,7 @@ SAMPLE = Report.build(
         "deploy/web, prod: 100%.yaml",
         "deploy/workers.yaml",
     ],
+    descriptions=describe_kinds(FINDINGS),  # as check() fills them in
 )
 CLEAN = Report.build([], files=2, checked=["a.json", "b.yaml"])
 
@@ -142,7 +143,9 @@ CHANGES = [
     ),
     FileChange("deploy/same.yaml", "unchanged", "deploy/same.yaml", 10, 10, ()),
 ]
-WITH_CHANGES = Report.build(FINDINGS, files=5, changes=CHANGES, checked=SAMPLE.checked)
+WITH_CHANGES = Report.build(
+    FINDINGS, files=5, changes=CHANGES, checked=SAMPLE.checked, descriptions=SAMPLE.descriptions
+)
 CLEAN_CHANGES = Report.build([], files=1, changes=CHANGES[1:2], checked=["deploy/new.yaml"])
 
 # (golden file, reporter, report, options)

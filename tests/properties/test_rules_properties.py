@@ -13,11 +13,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from configguard.engine import rule_findings
 from configguard.findings import Finding
 from configguard.kinds import Rule
 from configguard.load import load
 from configguard.locate import parent, split
-from configguard.rules import load_rules, rule_findings
+from configguard.rules import load_rules
 from tests.properties.test_load_properties import values, yaml_values
 
 # A rule of every document kind, with limits small enough to fire on small documents.

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import yaml
 
-from configguard.engine import load_findings
+from configguard.engine import load_findings, loader_severity, rule_findings, size_findings
 from configguard.errors import ConfigurationError
 from configguard.findings import Finding
 from configguard.kinds import available, get_kind
 from configguard.load import Loaded, load
-from configguard.rules import load_rules, loader_severity, rule_findings, size_findings
+from configguard.rules import load_rules
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from configguard.errors import ConfigurationError
+from configguard.explain import explain, kinds_table
 from configguard.kinds import BUILTIN, available, examples, get_kind
 from configguard.kinds._redos import analyse
-from configguard.rules import explain, kinds_table
 from tests.conftest import REPO
 from tests.unit.test_cases import run_case
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from configguard import api, previous
+from configguard import api, engine, previous
 from configguard.kinds import get_kind, summarizes
 from configguard.kinds.max_growth import Measured
-from configguard.rules import summarizable
+from configguard.previous import summarizable
 
 SIZES = """
 version: 1
@@ -75,7 +75,7 @@ def test_the_previous_version_is_parsed_and_dropped_first(
 ) -> None:
     root = _project(tmp_path)
     order: list[str] = []
-    real_load, real_previous = api.load, previous.load_previous
+    real_load, real_previous = engine.load, previous.load_previous
 
     def load(path: Path, *args: Any, **kwargs: Any) -> Any:
         order.append(f"load {Path(path).name}")
@@ -85,8 +85,8 @@ def test_the_previous_version_is_parsed_and_dropped_first(
         order.append(f"previous {Path(old.label).name}")
         return real_previous(old, *args)
 
-    monkeypatch.setattr(api, "load", load)
-    monkeypatch.setattr(previous, "load_previous", load_previous)  # api imports it on use
+    monkeypatch.setattr(engine, "load", load)
+    monkeypatch.setattr(previous, "load_previous", load_previous)  # the engine imports it on use
     api.check(["conf/a.json"], cwd=root, base_path="old", jobs=1)
     assert order == ["previous a.json", "load a.json"]
 
@@ -108,7 +108,8 @@ def test_only_kinds_that_summarize_take_the_short_path(tmp_path: Path) -> None:
 
 def test_summary_is_the_measured_sizes(tmp_path: Path) -> None:
     from configguard.load import load
-    from configguard.rules import RuleBook, previous_summaries
+    from configguard.previous import previous_summaries
+    from configguard.rules import RuleBook
 
     root = _project(tmp_path)
     rules = RuleBook().rules([root / "rules.yaml"])

@@ -15,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from ..errors import ConfigurationError
 from ..findings import Severity
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ..findings import Hit
     from ..load import Document
 
+T = TypeVar("T")
+P = ParamSpec("P")
 GROUP = "configguard.rules"
 BUILTIN: dict[str, str] = {
     "max-bytes": "configguard.kinds.max_bytes:MaxBytes",
@@ -86,6 +88,10 @@ class Rule:
         return dict(self.options)
 
 
+class Summary:
+    """Base of what a change kind keeps of a previous version (see ``Kind.summarize``)."""
+
+
 class Kind:
     """Base of every rule kind. Subclasses set the class attributes and ``check``.
 
@@ -105,6 +111,8 @@ class Kind:
     before_parse: ClassVar[bool] = False
     from_loader: ClassVar[bool] = False
     """Findings come from the loader (duplicate keys); a rule only sets their severity."""
+    description: ClassVar[str] = ""
+    """One sentence for SARIF rule metadata: what a file must do to pass."""
 
     def prepare(self, options: Mapping[str, Any]) -> Any:
         """Compile options once per run; raise RuleError for a mistake the schema cannot see."""
@@ -114,16 +122,25 @@ class Kind:
         """Yield a Hit for every place where ``document`` breaks ``rule``."""
         return iter(())
 
-    def summarize(self, previous: Document, rule: Rule) -> Any:
-        """For ``change`` kinds: what ``check`` needs of the previous version, passed to it
-        as ``previous``. The default is the whole document. A kind that needs less (a few
-        counts) returns just that: when every change rule of a file does, the previous
-        version is parsed, summarized and dropped before the proposed one is parsed, so two
-        big versions are never held at once."""
-        return previous
+    def summarize(self, previous: Document, rule: Rule) -> Summary | None:
+        """For ``change`` kinds: what the kind needs of the previous version, when that is
+        less than the whole document (a few counts); None (the default): the whole document.
+
+        When every change rule of a file summarizes, the previous version is parsed,
+        summarized and dropped before the proposed one is parsed, so two big versions are
+        never held at once; ``check_summary`` is then called instead of ``check``."""
+        return None
+
+    def check_summary(self, document: Document, rule: Rule, summary: Summary) -> Iterator[Hit]:
+        """For kinds whose ``summarize`` returns a Summary: ``check`` against that summary."""
+        return iter(())
 
     def check_size(self, size: int, rule: Rule, previous: int | None) -> Iterator[Hit]:
         """For ``before_parse`` kinds: judge the file by its size in bytes alone."""
+        return iter(())
+
+    def check_deleted(self, rule: Rule, since: str) -> Iterator[Hit]:
+        """For ``change`` kinds: what deleting the whole file (since ``since``) breaks."""
         return iter(())
 
     # -- documentation ------------------------------------------------------------------
@@ -195,6 +212,30 @@ def available() -> dict[str, str]:
     for ep in entry_points(group=GROUP):
         found.setdefault(ep.name, ep.value)
     return found
+
+
+def guarded(
+    rule: Rule, display: str, call: Callable[P, Iterable[T]], *args: P.args, **kwargs: P.kwargs
+) -> list[T]:
+    """Run one of a kind's checks (``call``) for ``rule``: a kind that crashes is configguard
+    failing (a ConfigurationError, exit 2), never a finding and never a traceback."""
+    try:
+        return list(call(*args, **kwargs))
+    except ConfigurationError:
+        raise
+    except Exception as exc:
+        raise ConfigurationError(
+            f"rule '{rule.id}' (kind {rule.kind}) failed on {display}: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def describe_kind(name: str) -> str | None:
+    """The one-sentence description of a kind (SARIF); None for a plugin without one."""
+    try:
+        description = getattr(get_kind(name), "description", "")
+    except ConfigurationError:
+        return None
+    return str(description) if description else None
 
 
 def summarizes(kind: Kind) -> bool:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 class Cel(Kind):
     name = "cel"
+    description = "A CEL assertion about the value must hold."
     options: ClassVar[dict[str, Any]] = {
         "expr": {"type": "string", "minLength": 1, "description": "CEL; self is the value"},
         "message": {"type": "string", "description": "message shown when expr is false"},

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 class Forbidden(Kind):
     name = "forbidden"
+    description = "A value must not be one of the forbidden values or match a pattern."
     options: ClassVar[dict[str, Any]] = {
         "values": {"type": "array", "minItems": 1, "description": "forbidden JSON values"},
         "pattern": {"type": "string", "description": "regular expression, searched"},

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 class Immutable(Kind):
     name = "immutable"
+    description = "The value must not change between versions."
     required = ("path",)
     change = True
 

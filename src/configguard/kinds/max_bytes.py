@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 class MaxBytes(Kind):
     name = "max-bytes"
+    description = "The file must not be larger than a limit."
     options: ClassVar[dict[str, Any]] = {
         "max": {
             "type": ["integer", "string"],

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 class MaxChurn(Kind):
     name = "max-churn"
+    description = "No more than a share of the entries may change between versions."
     options: ClassVar[dict[str, Any]] = {
         "key": KEY,
         "ratio": {"type": "number", "minimum": 0, "maximum": 1, "description": "share at most"},

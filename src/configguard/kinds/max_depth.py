@@ -55,6 +55,7 @@ def too_deep(value: Any, limit: int, base: str) -> str | None:
 
 class MaxDepth(Kind):
     name = "max-depth"
+    description = "The document must not nest deeper than a limit."
     options: ClassVar[dict[str, Any]] = {"max": {"type": "integer", "minimum": 0}}
     required = ("max",)
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..units import percent
-from . import Kind, Rule, RuleError, parse_path, select
+from . import Kind, Rule, RuleError, Summary, parse_path, select
 
 if TYPE_CHECKING:
     from ..findings import Hit
@@ -59,7 +59,7 @@ def measure(document: Document, tokens: list[str], metric: str) -> dict[str, int
 
 
 @dataclass(frozen=True)
-class Measured:
+class Measured(Summary):
     """The previous version's sizes (pointer -> size): all a size-change rule keeps of it."""
 
     sizes: dict[str, int]
@@ -96,6 +96,21 @@ class SizeChange(Kind):
     def summarize(self, previous: Document, rule: Rule) -> Measured:
         return Measured(measure(previous, rule.prepared, rule.options["metric"]))
 
+    def check_summary(self, document: Document, rule: Rule, summary: Summary) -> Iterator[Hit]:
+        return self.check(document, rule, summary if isinstance(summary, Measured) else None)
+
+    def check(
+        self, document: Document, rule: Rule, previous: Document | Measured | None
+    ) -> Iterator[Hit]:
+        for pointer, old, new, unit in self.sizes(document, rule, previous):
+            hit = self.judge(rule, pointer, old, new, unit)
+            if hit is not None:
+                yield hit
+
+    def judge(self, rule: Rule, pointer: str, old: int, new: int, unit: str) -> Hit | None:
+        """The Hit for one place that moved too far between versions, else None."""
+        return None
+
     def sizes(
         self, document: Document, rule: Rule, previous: Document | Measured | None
     ) -> Iterator[tuple[str, int, int, str]]:
@@ -116,6 +131,7 @@ class SizeChange(Kind):
 
 class MaxGrowth(SizeChange):
     name = "max-growth"
+    description = "Compared with the previous version, it must not grow more than a limit."
     options: ClassVar[dict[str, Any]] = {
         "metric": {"enum": ["items", "bytes"], "description": "what to compare"},
         "ratio": {"type": "number", "exclusiveMinimum": 0, "description": "new / old at most"},
@@ -123,20 +139,18 @@ class MaxGrowth(SizeChange):
     }
     bound = "max_added"
 
-    def check(
-        self, document: Document, rule: Rule, previous: Document | Measured | None
-    ) -> Iterator[Hit]:
+    def judge(self, rule: Rule, pointer: str, old: int, new: int, unit: str) -> Hit | None:
         from ..findings import Hit
 
         ratio = rule.options.get("ratio")
         added = rule.options.get("max_added")
-        for pointer, old, new, unit in self.sizes(document, rule, previous):
-            if ratio is not None and old > 0 and new / old > ratio:
-                yield ratio_hit(pointer, old, new, unit, ratio)
-            elif added is not None and new - old > added:
-                yield Hit(
-                    pointer,
-                    f"{old:,} \u2192 {new:,} {unit} (+{new - old:,}), at most +{added:,} allowed",
-                    old=old,
-                    new=new,
-                )
+        if ratio is not None and old > 0 and new / old > ratio:
+            return ratio_hit(pointer, old, new, unit, ratio)
+        if added is not None and new - old > added:
+            return Hit(
+                pointer,
+                f"{old:,} \u2192 {new:,} {unit} (+{new - old:,}), at most +{added:,} allowed",
+                old=old,
+                new=new,
+            )
+        return None

@@ -32,6 +32,7 @@ from ._counted import LIMIT, Counted
 
 class MaxItems(Counted):
     name = "max-items"
+    description = "An array must not have more items than a limit."
     options: ClassVar[dict[str, Any]] = {"max": LIMIT}
     required = ("max",)
     container = list

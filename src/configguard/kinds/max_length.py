@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 class MaxLength(Kind):
     name = "max-length"
+    description = "A string must not be longer than a limit."
     options: ClassVar[dict[str, Any]] = {"max": {"type": "integer", "minimum": 0}}
     required = ("path", "max")
 

@@ -32,6 +32,7 @@ from ._counted import LIMIT, Counted
 
 class MaxProperties(Counted):
     name = "max-properties"
+    description = "An object must not have more keys than a limit."
     options: ClassVar[dict[str, Any]] = {"max": LIMIT}
     required = ("max",)
     container = dict

@@ -32,19 +32,18 @@ FAIL::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import Rule
-from .max_growth import Measured, SizeChange, ratio_hit
+from .max_growth import SizeChange, ratio_hit
 
 if TYPE_CHECKING:
     from ..findings import Hit
-    from ..load import Document
 
 
 class MaxShrink(SizeChange):
     name = "max-shrink"
+    description = "Compared with the previous version, it must not shrink more than a limit."
     options: ClassVar[dict[str, Any]] = {
         "metric": {"enum": ["items", "bytes"], "description": "what to compare"},
         "ratio": {
@@ -57,22 +56,20 @@ class MaxShrink(SizeChange):
     }
     bound = "max_removed"
 
-    def check(
-        self, document: Document, rule: Rule, previous: Document | Measured | None
-    ) -> Iterator[Hit]:
+    def judge(self, rule: Rule, pointer: str, old: int, new: int, unit: str) -> Hit | None:
         from ..findings import Hit
 
         ratio = rule.options.get("ratio")
         removed = rule.options.get("max_removed")
-        for pointer, old, new, unit in self.sizes(document, rule, previous):
-            if old == 0:
-                continue
-            if ratio is not None and new / old < ratio:
-                yield ratio_hit(pointer, old, new, unit, ratio)
-            elif removed is not None and old - new > removed:
-                yield Hit(
-                    pointer,
-                    f"{old:,} \u2192 {new:,} {unit} (-{old - new:,}), at most -{removed:,} allowed",
-                    old=old,
-                    new=new,
-                )
+        if old == 0:
+            return None
+        if ratio is not None and new / old < ratio:
+            return ratio_hit(pointer, old, new, unit, ratio)
+        if removed is not None and old - new > removed:
+            return Hit(
+                pointer,
+                f"{old:,} \u2192 {new:,} {unit} (-{old - new:,}), at most -{removed:,} allowed",
+                old=old,
+                new=new,
+            )
+        return None

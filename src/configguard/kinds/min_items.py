@@ -30,6 +30,7 @@ from ._counted import LIMIT, Counted
 
 class MinItems(Counted):
     name = "min-items"
+    description = "An array must not have fewer items than a limit."
     options: ClassVar[dict[str, Any]] = {"min": LIMIT}
     required = ("min",)
     container = list

@@ -31,5 +31,6 @@ from . import Kind
 
 class NoDuplicateKeys(Kind):
     name = "no-duplicate-keys"
+    description = "A mapping must not repeat a key (parsers keep one of them silently)."
     uses_path = False
     from_loader = True

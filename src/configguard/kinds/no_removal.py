@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..units import plural
 from . import Kind, Rule
 from ._keyed import KEY, diffs, prepare, shown
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 class NoRemoval(Kind):
     name = "no-removal"
+    description = "An entry present in the previous version must not disappear."
     options: ClassVar[dict[str, Any]] = {"key": KEY}
     change = True
 
@@ -65,7 +67,12 @@ class NoRemoval(Kind):
                 n = len(diff.removed)
                 yield Hit(
                     pointer,
-                    f"{n:,} entr{'y' if n == 1 else 'ies'} removed: {shown(diff.removed)}",
+                    f"{plural(n, 'entry', 'entries')} removed: {shown(diff.removed)}",
                     old=diff.old_count,
                     new=diff.new_count,
                 )
+
+    def check_deleted(self, rule: Rule, since: str) -> Iterator[Hit]:
+        from ..findings import Hit
+
+        yield Hit(rule.path, f"deleted since {since}: every entry at {rule.path or '/'} is gone")

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 class RegexSafe(Kind):
     name = "regex-safe"
+    description = "A regular expression must compile and not backtrack catastrophically."
     options: ClassVar[dict[str, Any]] = {
         "polynomial": {
             "type": "boolean",

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 class Required(Kind):
     name = "required"
+    description = "An object must have the listed keys, not null or empty."
     options: ClassVar[dict[str, Any]] = {
         "keys": {
             "type": "array",

@@ -75,6 +75,7 @@ def _all_distinct_scalars(items: list[Any], keys: tuple[str, ...]) -> bool:
 
 class Unique(Kind):
     name = "unique"
+    description = "An array's items (or their keys) must be unique."
     options: ClassVar[dict[str, Any]] = {
         "key": {
             "oneOf": [

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .._version import __version__
-from ..findings import Finding, Report, Severity
+from ..findings import BUILTIN_FINDINGS, Finding, Report, Severity
 from . import ReportOptions
 from .json import _jsonable
 
@@ -27,36 +27,6 @@ SCHEMA_URI = (
 FINGERPRINT = "configguardFinding/v1"
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-# What each kind checks, for the rule's description when the rule itself says nothing
-# more (SPEC.md's table). Unknown (plugin) kinds get a generic line.
-KIND_DESCRIPTIONS = {
-    "schema": "The file must validate against its target's JSON Schema.",
-    "parse-error": "The file must parse as JSON, YAML or TOML.",
-    "no-duplicate-keys": "A mapping must not repeat a key (parsers keep one of them silently).",
-    "consumer-crash": "The program that reads the file must accept it or refuse it cleanly.",
-    "file-deleted": "A file that a target claims was deleted since the base.",
-    "max-bytes": "The file must not be larger than a limit.",
-    "max-items": "An array must not have more items than a limit.",
-    "min-items": "An array must not have fewer items than a limit.",
-    "max-properties": "An object must not have more keys than a limit.",
-    "max-depth": "The document must not nest deeper than a limit.",
-    "max-length": "A string must not be longer than a limit.",
-    "unique": "An array's items (or their keys) must be unique.",
-    "required": "An object must have the listed keys, not null or empty.",
-    "forbidden": "A value must not be one of the forbidden values or match a pattern.",
-    "regex-safe": "A regular expression must compile and not backtrack catastrophically.",
-    "cel": "A CEL assertion about the value must hold.",
-    "max-growth": "Compared with the previous version, it must not grow more than a limit.",
-    "max-shrink": "Compared with the previous version, it must not shrink more than a limit.",
-    "no-removal": "An entry present in the previous version must not disappear.",
-    "immutable": "The value must not change between versions.",
-    "max-churn": "No more than a share of the entries may change between versions.",
-}
-
-
-def describe_kind(kind: str) -> str:
-    return KIND_DESCRIPTIONS.get(kind, f"A configguard rule of kind {kind!r}.")
 
 
 def artifact_uri(file: str) -> str:
@@ -84,15 +54,14 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _rule_descriptor(rule: str, kind: str, why: str | None) -> dict[str, Any]:
-    short = describe_kind(kind)
+def _rule_descriptor(rule: str, kind: str, why: str | None, short: str) -> dict[str, Any]:
     help_text = " ".join(
         part
         for part in (
             short,
             f"Kind: {kind}.",
             f"Why: {why}" if why else "",
-            f"See `configguard explain {rule}`." if rule not in _BUILTIN_IDS else "",
+            f"See `configguard explain {rule}`." if rule not in BUILTIN_FINDINGS else "",
         )
         if part
     )
@@ -106,17 +75,11 @@ def _rule_descriptor(rule: str, kind: str, why: str | None) -> dict[str, Any]:
     }
 
 
-# Findings whose rule id is their kind: there is no rules-file entry to explain.
-_BUILTIN_IDS = frozenset(
-    {"schema", "parse-error", "no-duplicate-keys", "consumer-crash", "file-deleted"}
-)
-
-
 def _help_markdown(rule: str, kind: str, short: str, why: str | None) -> str:
     lines = [f"**{short}**", "", f"Kind: `{kind}`"]
     if why:
         lines += ["", f"Why: {why}"]
-    if rule not in _BUILTIN_IDS:
+    if rule not in BUILTIN_FINDINGS:
         lines += ["", f"Run `configguard explain {rule}` for the rule's limits and examples."]
     return "\n".join(lines)
 
@@ -172,7 +135,11 @@ def as_sarif(report: Report) -> dict[str, Any]:
     for finding in report.findings:
         if finding.rule not in index:
             index[finding.rule] = len(rules)
-            rules.append(_rule_descriptor(finding.rule, finding.kind, finding.why))
+            rules.append(
+                _rule_descriptor(
+                    finding.rule, finding.kind, finding.why, report.describe(finding.kind)
+                )
+            )
         key = fingerprint(finding)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
