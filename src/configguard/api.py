@@ -184,10 +184,3 @@ def _baseline(
 
         return PathBaseline(here / base_path, settings.root, here)
     return None
-
-
-def explain(name: str, *, config: str | Path | None = None, cwd: str | Path | None = None) -> str:
-    """The text of ``configguard explain NAME`` (see ``explain.explain_in_project``)."""
-    from .explain import explain_in_project
-
-    return explain_in_project(name, config=config, cwd=cwd)

@@ -32,6 +32,20 @@ def _use_color(choice: bool | None, stream: TextIO) -> bool:
         return False
 
 
+class _FormatOption(click.Option):
+    """``--format``: the help lists the installed reporters (built-ins and plugins), read
+    from the registry when help is shown, never at start-up."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from .reporters import available
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        names = ", ".join(sorted(set(available()) - {"text"}))
+        return record[0], record[1].replace("{formats}", names)
+
+
 def _width(stream: TextIO) -> int:
     """The terminal's width; 100 columns when piped (COLUMNS wins), so logs are stable."""
     if os.environ.get("COLUMNS", "").isdigit():
@@ -88,10 +102,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
+    cls=_FormatOption,
     default=None,
     metavar="NAME",
-    help="Report format: text (default), json, sarif, junit, github, gitlab, markdown, "
-    "or a plugin's.",
+    help="Report format: text (default), {formats}.",
 )
 @click.option(
     "-o",
@@ -222,11 +236,12 @@ def rules_command() -> None:
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 def explain(name: str, config: str | None) -> None:
     """Explain a rule of the project (kind, arguments, why, examples) or a rule kind."""
-    from . import api
     from .errors import ConfigurationError
 
     try:
-        text = api.explain(name, config=config)
+        from .explain import explain_in_project
+
+        text = explain_in_project(name, config=config)
     except ConfigurationError as exc:
         _fail(str(exc))
         return

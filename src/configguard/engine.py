@@ -99,9 +99,12 @@ def check_file(claimed: Claimed, run: Run) -> FileResult:
             for document in loaded.documents:
                 findings.extend(schema_findings(document, compiled))
     if run.consumers is not None and any(t.consumer for t in claimed.targets):
-        from .smoke import smoke_findings
+        from .smoke import smoke_hits
 
-        findings.extend(smoke_findings(claimed, loaded, run.consumers))
+        for smoked in smoke_hits(claimed, loaded, run.consumers):
+            findings.append(
+                stamp(smoked.document, smoked.hit, smoked.id, smoked.id, smoked.severity)
+            )
     for i, document in enumerate(loaded.documents if file_rules else ()):
         findings.extend(rule_findings(document, file_rules, *_previous_of(previous, i)))
     fastexit.hold((loaded, previous))

@@ -8,11 +8,10 @@ creates or deletes entries next to the config, or changes the file it was given,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .discover import Claimed
-from .engine import stamp
-from .findings import Finding, Hit, Severity
+from .findings import Hit, Severity
 from .load import Document, Loaded
 from .pool import RunnerPool
 
@@ -20,11 +19,20 @@ if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
     from .consumers import Outcome
 
 
-def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[Finding]:
-    """Findings for every consumer that crashes on, or refuses, this file."""
+class Smoked(NamedTuple):
+    """A consumer's verdict on one document that is worth a finding; the engine stamps it."""
+
+    document: Document
+    hit: Hit
+    id: str
+    severity: Severity
+
+
+def smoke_hits(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[Smoked]:
+    """Every consumer that crashes on, refuses or writes next to this file."""
     if not loaded.documents:
         return []
-    out: list[Finding] = []
+    out: list[Smoked] = []
     for target in claimed.targets:
         spec = target.consumer
         if spec is None:
@@ -49,17 +57,13 @@ def smoke_findings(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[F
                 f"consumer {spec.name} wrote next to the config: {describe_writes(wrote)} "
                 "(configguard does not undo it; have the consumer write to a temporary folder)",
             )
-            out.append(
-                stamp(
-                    loaded.documents[0], hit, "consumer-wrote", "consumer-wrote", Severity.WARNING
-                )
-            )
+            out.append(Smoked(loaded.documents[0], hit, "consumer-wrote", Severity.WARNING))
     return out
 
 
-def _finding(document: Document, name: str, outcome: Outcome) -> Finding:
+def _finding(document: Document, name: str, outcome: Outcome) -> Smoked:
     if outcome.crashed:
         hit = Hit("", f"consumer {name} crashed: {outcome.summary()}", details=outcome.tail)
-        return stamp(document, hit, "consumer-crash", "consumer-crash", Severity.ERROR)
+        return Smoked(document, hit, "consumer-crash", Severity.ERROR)
     hit = Hit("", f"consumer {name} refuses this file: {outcome.summary()}")
-    return stamp(document, hit, "consumer-rejected", "consumer-rejected", Severity.ERROR)
+    return Smoked(document, hit, "consumer-rejected", Severity.ERROR)

@@ -11,7 +11,7 @@ import pytest
 
 from configguard.errors import ConfigurationError
 from configguard.explain import explain, kinds_table
-from configguard.kinds import BUILTIN, available, examples, get_kind
+from configguard.kinds import available, builtin, examples, get_kind
 from configguard.kinds._redos import analyse
 from tests.conftest import REPO
 from tests.unit.test_cases import run_case
@@ -20,8 +20,12 @@ from tests.unit.test_cases import run_case
 def test_builtins_register_through_entry_points() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     declared = pyproject["project"]["entry-points"]["configguard.rules"]
-    assert declared == BUILTIN
-    assert set(BUILTIN) <= set(available())
+    # one module per kind, named after it, declared as an entry point like any plugin
+    assert set(declared) == set(builtin())
+    assert {n: t.partition(":")[0] for n, t in declared.items()} == builtin()
+    for name, target in declared.items():
+        assert type(get_kind(name)).__name__ == target.partition(":")[2]
+    assert set(builtin()) <= set(available())
 
 
 def test_unknown_kind_suggests_the_nearest() -> None:
@@ -29,7 +33,7 @@ def test_unknown_kind_suggests_the_nearest() -> None:
         get_kind("max-itmes")
 
 
-@pytest.mark.parametrize("name", sorted(BUILTIN))
+@pytest.mark.parametrize("name", sorted(builtin()))
 def test_documented_examples_hold(name: str, tmp_path: Path) -> None:
     """Every kind's docstring has a Rule, a PASS and a FAIL block, and they are true."""
     import yaml
@@ -54,7 +58,7 @@ def test_documented_examples_hold(name: str, tmp_path: Path) -> None:
 
 def test_rules_table_lists_every_kind_with_arguments() -> None:
     table = kinds_table()
-    for name in BUILTIN:
+    for name in builtin():
         assert f"\n{name} " in table
     assert "path values | pattern" in table
     assert "metric [ratio] [max_added]" in table

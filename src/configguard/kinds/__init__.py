@@ -30,25 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 P = ParamSpec("P")
 GROUP = "configguard.rules"
-BUILTIN: dict[str, str] = {
-    "max-bytes": "configguard.kinds.max_bytes:MaxBytes",
-    "max-items": "configguard.kinds.max_items:MaxItems",
-    "min-items": "configguard.kinds.min_items:MinItems",
-    "max-properties": "configguard.kinds.max_properties:MaxProperties",
-    "max-depth": "configguard.kinds.max_depth:MaxDepth",
-    "max-length": "configguard.kinds.max_length:MaxLength",
-    "unique": "configguard.kinds.unique:Unique",
-    "required": "configguard.kinds.required:Required",
-    "forbidden": "configguard.kinds.forbidden:Forbidden",
-    "regex-safe": "configguard.kinds.regex_safe:RegexSafe",
-    "cel": "configguard.kinds.cel:Cel",
-    "no-duplicate-keys": "configguard.kinds.no_duplicate_keys:NoDuplicateKeys",
-    "max-growth": "configguard.kinds.max_growth:MaxGrowth",
-    "max-shrink": "configguard.kinds.max_shrink:MaxShrink",
-    "no-removal": "configguard.kinds.no_removal:NoRemoval",
-    "immutable": "configguard.kinds.immutable:Immutable",
-    "max-churn": "configguard.kinds.max_churn:MaxChurn",
-}
+_KIND_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 POINTER_SCHEMA: dict[str, Any] = {
     "type": "string",
@@ -204,14 +186,37 @@ def examples(doc: str) -> list[tuple[str, str]]:
 _CACHE: dict[str, Kind] = {}
 
 
+def builtin() -> dict[str, str]:
+    """The built-in kinds, name -> module: one module per kind in this package, named after
+    the kind (``max-bytes`` in ``max_bytes.py``); helpers start with ``_``."""
+    import pkgutil
+
+    return {
+        info.name.replace("_", "-"): f"{__name__}.{info.name}"
+        for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_")
+    }
+
+
 def available() -> dict[str, str]:
-    """Kind name -> "module:Class", built-ins first; a plugin cannot replace a built-in."""
+    """Kind name -> "module:Class" (or a module), built-ins first; a plugin cannot replace a
+    built-in. Built-ins are also declared as entry points, the door plugins use."""
     from importlib.metadata import entry_points
 
-    found = dict(BUILTIN)
+    found = builtin()
     for ep in entry_points(group=GROUP):
         found.setdefault(ep.name, ep.value)
     return found
+
+
+def _builtin_module(name: str) -> str | None:
+    """The module of built-in kind ``name``, found without scanning entry points (~10 ms)."""
+    if not _KIND_NAME.fullmatch(name):
+        return None
+    import importlib.util
+
+    module = f"{__name__}.{name.replace('-', '_')}"
+    return module if importlib.util.find_spec(module) is not None else None
 
 
 def guarded(
@@ -247,8 +252,8 @@ def get_kind(name: str) -> Kind:
     """The kind called ``name``; ConfigurationError when none is (message lists the known)."""
     if name in _CACHE:
         return _CACHE[name]
-    # a built-in wins over a plugin anyway: no entry-point scan (~10 ms) for it
-    target = BUILTIN.get(name) or available().get(name)
+    # a built-in wins over a plugin anyway: no entry-point scan for it
+    target = _builtin_module(name) or available().get(name)
     if target is None:
         import difflib
 
@@ -268,7 +273,8 @@ def _instantiate(name: str, target: str) -> Kind:
 
     module, _, attribute = target.partition(":")
     try:
-        factory = getattr(importlib.import_module(module), attribute)
+        loaded = importlib.import_module(module)
+        factory: Any = getattr(loaded, attribute) if attribute else _kind_class(loaded, name)
         kind = factory()
     except Exception as exc:  # a broken plugin must not crash the run with a traceback
         raise ConfigurationError(
@@ -285,6 +291,19 @@ def _instantiate(name: str, target: str) -> Kind:
         with contextlib.suppress(AttributeError):
             kind.name = name
     return kind  # type: ignore[no-any-return]
+
+
+def _kind_class(module: Any, name: str) -> type[Kind]:
+    """The Kind subclass called ``name`` that ``module`` defines."""
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, Kind)
+            and value.__module__ == module.__name__
+            and value.name == name
+        ):
+            return value
+    raise LookupError(f"{module.__name__} defines no Kind subclass named {name!r}")
 
 
 def all_kinds() -> dict[str, Kind]:
