@@ -162,7 +162,7 @@ HOSTILE_LOADERS = {
     "exit": "import os\ndef load(data):\n    if len(data.get('features', [])) > 100:\n"
     "        os._exit(123)\n",
     "memory": "def load(data):\n    if len(data.get('features', [])) > 100:\n"
-    "        chunks = []\n        while True:\n            chunks.append(bytearray(1 << 26))\n",
+    "        chunks = []\n        while True:\n            chunks.append(bytearray(1 << 28))\n",
     "loud": "import sys\ndef load(data):\n    sys.stdout.write('x' * 2_000_000)\n"
     "    if len(data.get('features', [])) > 100:\n        raise RuntimeError('boom')\n",
 }
