@@ -33,6 +33,11 @@ ORDER = [
     "no-removal",
     "immutable",
     "max-churn",
+    "novel-values",
+    "monotonic",
+    "max-decrease",
+    "max-increase",
+    "references",
 ]
 LABELS = {
     "Rule": "Rule",

@@ -46,6 +46,11 @@ BUILTIN: dict[str, str] = {
     "no-removal": "configguard.kinds.no_removal:NoRemoval",
     "immutable": "configguard.kinds.immutable:Immutable",
     "max-churn": "configguard.kinds.max_churn:MaxChurn",
+    "novel-values": "configguard.kinds.novel_values:NovelValues",
+    "monotonic": "configguard.kinds.monotonic:Monotonic",
+    "max-decrease": "configguard.kinds.max_decrease:MaxDecrease",
+    "max-increase": "configguard.kinds.max_increase:MaxIncrease",
+    "references": "configguard.kinds.references:References",
 }
 
 POINTER_SCHEMA: dict[str, Any] = {
@@ -105,6 +110,8 @@ class Kind:
     before_parse: ClassVar[bool] = False
     from_loader: ClassVar[bool] = False
     """Findings come from the loader (duplicate keys); a rule only sets their severity."""
+    default_severity: ClassVar[str] = "error"
+    """A rule's severity when it gives none (``novel-values``: a first use is a warning)."""
 
     def prepare(self, options: Mapping[str, Any]) -> Any:
         """Compile options once per run; raise RuleError for a mistake the schema cannot see."""
