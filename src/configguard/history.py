@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +92,7 @@ def cat_blobs(root: Path, blobs: list[str], limit: int) -> dict[str, bytes]:
     """blob -> bytes for every blob, read by one ``git cat-file --batch`` process; a blob
     larger than ``limit`` is skipped (read past, never held)."""
     import subprocess
+    import threading
 
     if not blobs:
         return {}
@@ -284,6 +284,8 @@ def begin(
     global _RUN
     if depth is not None and not 1 <= depth <= MAX_HISTORY:
         raise ConfigurationError(f"--history must be between 1 and {MAX_HISTORY}")
+    if depth is not None and depth > 1 and baseline is None:
+        raise ConfigurationError("--history needs --base REF or --base-path PATH")
     _RUN = Run(root.absolute(), baseline, depth, base_path)
     return _RUN
 
@@ -291,10 +293,7 @@ def begin(
 def current() -> Run:
     """The run's context; outside ``api.check`` (a kind run on its own), the working
     directory with no history."""
-    global _RUN
-    if _RUN is None:
-        _RUN = Run(Path.cwd())
-    return _RUN
+    return _RUN if _RUN is not None else Run(Path.cwd())
 
 
 def end() -> None:
