@@ -55,7 +55,7 @@ BUILTIN: dict[str, str] = {
 
 POINTER_SCHEMA: dict[str, Any] = {
     "type": "string",
-    "pattern": "^(/.*)?$",
+    "pattern": "^(/[\\s\\S]*)?$",
     "description": "JSON Pointer; a segment * matches every key or index.",
 }
 

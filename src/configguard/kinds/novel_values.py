@@ -154,7 +154,6 @@ class NovelValues(Kind):
                 pointer,
                 f"{_what(value, prepared)} is new{also}; {_before(seen, where, prepared, value)}",
                 at_key=at_key,
-                new=value,
             )
 
 

@@ -112,7 +112,7 @@ class References(Kind):
             if prepared.files and not files:
                 message = f"{describe(value)}: {', '.join(prepared.files)} matches no file"
             hint = _did_you_mean(value, names)
-            yield Hit(pointer, message + hint, new=value)
+            yield Hit(pointer, message + hint)
 
     def _known(self, document: Document, prepared: Prepared) -> tuple[dict[str, Any], int]:
         """canonical -> value of everything at ``in``, and how many files were read."""
