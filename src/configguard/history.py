@@ -146,6 +146,67 @@ def git_versions(root: Path, ref: str, path: str, count: int) -> list[Version]:
     return [Version(f"{commit[:12]}:{path}", blobs[b]) for commit, b in log if b in blobs]
 
 
+PATHSPECS = 1000
+"""More paths than this are not passed to git (command-line length): the log is filtered."""
+_RAW = re.compile(rb":\d+ \d+ [0-9a-f]+ ([0-9a-f]{40,64}) ([A-Z])\d*\0([^\0]*)\0")
+
+
+def repo_versions(
+    root: Path, paths: list[str], count: int, commits: int, limit: int
+) -> dict[str, list[Version]]:
+    """path -> its last ``count`` versions (newest first) for many files at once, from the
+    last ``commits`` commits of HEAD: one ``git log`` and one ``git cat-file --batch``
+    (renames are not followed; blobs over ``limit`` bytes are left out)."""
+    import subprocess
+
+    if not paths:
+        return {}
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                "--literal-pathspecs",
+                "log",
+                "--raw",
+                "--no-abbrev",
+                "--no-renames",
+                "-z",
+                "--no-color",
+                "--format=%x01%H",
+                f"-n{commits}",
+                "HEAD",
+                "--",
+                *(paths if len(paths) <= PATHSPECS else []),
+            ],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    if done.returncode != 0:
+        return {}
+    wanted = set(paths)
+    found: dict[str, list[tuple[str, str]]] = {}
+    for chunk in done.stdout.split(b"\x01"):
+        commit = chunk[:64].split(b"\0", 1)[0].strip().decode()
+        for match in _RAW.finditer(chunk):
+            blob, status = match.group(1), match.group(2)
+            path = match.group(3).decode("utf-8", "surrogateescape")
+            versions = found.setdefault(path, [])
+            if path not in wanted or status == b"D" or _ZERO.fullmatch(blob):
+                continue
+            if len(versions) < count and all(b != blob.decode() for _, b in versions):
+                versions.append((commit, blob.decode()))
+    blobs = cat_blobs(root, [b for v in found.values() for _, b in v], limit)
+    return {
+        path: [Version(f"{c[:12]}:{path}", blobs[b]) for c, b in versions if b in blobs]
+        for path, versions in found.items()
+        if path in wanted
+    }
+
+
 # -- snapshots ---------------------------------------------------------------------------
 def _natural(name: str) -> list[Any]:
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name) if p]
