@@ -160,3 +160,30 @@ def test_references_to_files_that_do_not_exist(project: Project) -> None:
     code, report = project.json("check")
     assert code == 1
     assert hits(report, "ref")[0]["message"] == '"a": nope/*.yaml matches no file'
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("novel-values", "keys-only"),
+        ("monotonic", "strict"),
+        ("max-decrease", "max_delta"),
+        ("max-increase", "ratio"),
+        ("references", "did you mean"),
+    ],
+)
+def test_explain_and_rules_list_the_new_kinds(project: Project, kind: str, words: str) -> None:
+    result = project.run("explain", kind)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{kind}:")
+    assert words in result.stdout and "FAIL::" in result.stdout
+    listed = project.run("rules").stdout
+    assert any(line.startswith(kind + " ") for line in listed.splitlines())
+
+
+def test_explain_a_project_rule_of_a_new_kind(history_repo: Project) -> None:
+    rules(history_repo, "{id: deep, kind: novel-values, path: /mode, history: 5, why: canary}")
+    result = history_repo.run("explain", "deep")
+    assert result.exit_code == 0
+    assert "severity:  warning" in result.stdout
+    assert "history:   5" in result.stdout
