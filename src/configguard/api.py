@@ -79,6 +79,7 @@ def check(
     today: datetime.date | None = None,
     no_consumer: bool = False,
     jobs: int | None = None,
+    history: int | None = None,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -92,7 +93,8 @@ def check(
     passed. Each target's consumer is run on its files (a crash is a ``consumer-crash``
     finding) unless ``no_consumer``. Raises ConfigurationError when configguard cannot do
     its job (exit 2 on the command line). ``jobs``: worker processes for many files (default
-    one per core; 1 checks serially); the report is the same either way.
+    one per core; 1 checks serially); the report is the same either way. ``history``: how
+    many versions ``novel-values`` rules compare with when they do not say (``--history``).
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, schema, here)
@@ -131,6 +133,9 @@ def check(
         screen,
     )
     baseline = _baseline(base, base_path, here, settings)
+    from . import history as run_context  # older versions, other files
+
+    run_context.begin(settings.root, baseline, history, here / base_path if base_path else None)
     given = [here / p if not os.path.isabs(p) else Path(p) for p in paths]
     if not given and baseline is not None:
         given = baseline.changed_paths() or []
@@ -180,7 +185,8 @@ def _baseline(
 
         return GitBaseline(base, here)
     if base_path is not None:
+        from .history import newest_snapshot  # a snapshots folder
         from .previous import PathBaseline
 
-        return PathBaseline(here / base_path, settings.root, here)
+        return PathBaseline(newest_snapshot(here / base_path), settings.root, here)
     return None

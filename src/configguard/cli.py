@@ -100,6 +100,14 @@ def main() -> None:
     help="Compare with this last-known-good file, or the same relative path under this folder.",
 )
 @click.option(
+    "--history",
+    type=click.IntRange(1, 1000),
+    default=None,
+    metavar="N",
+    help="novel-values rules compare with the last N versions (git, or a --base-path "
+    "snapshots folder) unless they set history:.",
+)
+@click.option(
     "--format",
     "fmt",
     cls=_FormatOption,
@@ -165,6 +173,7 @@ def check(
     allow_remote_refs: bool | None,
     base: str | None,
     base_path: str | None,
+    history: int | None,
     fmt: str | None,
     outputs: tuple[str, ...],
     quiet: bool,
@@ -199,6 +208,7 @@ def check(
             allow_remote_refs=allow_remote_refs,
             base=base,
             base_path=base_path,
+            history=history,
             no_consumer=no_consumer,
             jobs=jobs or None,
             summarize=bool(base or base_path)

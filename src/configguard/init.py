@@ -19,13 +19,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .discover import CONFIG_SUFFIXES, walk
 from .errors import ConfigurationError
 from .load import Format, detect_format, load
 from .locate import escape
 from .settings import CONFIG_NAMES, find_config, own_schema
+
+if TYPE_CHECKING:
+    from .init_history import Learned
 
 HEADROOM = 2
 """max-items limit = HEADROOM x the largest count seen today."""
@@ -425,8 +428,10 @@ def _rule(comment: list[str], fields: list[tuple[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def propose_rules(target: ProposedTarget) -> None:
-    """Fill ``target.rules``: max-bytes, max-items, unique, max-growth, each explained."""
+def propose_rules(target: ProposedTarget, learned: Learned | None = None) -> None:
+    """Fill ``target.rules``: max-bytes, max-items, unique, max-growth, each explained; with
+    git history (``learned``), max-growth from the largest real step, novel-values and
+    monotonic too."""
     taken: set[str] = set()
 
     def rule_id(pointer: str, kind: str) -> str:
@@ -522,21 +527,28 @@ def propose_rules(target: ProposedTarget) -> None:
         ]
         if entry.pointer:
             fields.append(("path", entry.pointer))
+        ratio, comment = (
+            GROWTH_RATIO,
+            [
+                f"{entry.pointer or '/'}: one of the {GROWTH_TOP} largest lists "
+                f"({entry.largest} items now); compared with the previous version a "
+                f"change may make it at most {GROWTH_RATIO} x as long",
+                "(the Cloudflare bot-feature file of 18 Nov 2025 doubled in one change)",
+            ],
+        )
+        if learned is not None:
+            from .init_history import growth
+
+            ratio, comment = growth(learned, target, entry.pointer, entry.largest, ratio, comment)
         fields += [
-            ("ratio", GROWTH_RATIO),
+            ("ratio", ratio),
             ("why", "a sudden jump in size is how a bad generated file looks"),
         ]
-        target.rules.append(
-            _rule(
-                [
-                    f"{entry.pointer or '/'}: one of the {GROWTH_TOP} largest lists "
-                    f"({entry.largest} items now); compared with the previous version a "
-                    f"change may make it at most {GROWTH_RATIO} x as long",
-                    "(the Cloudflare bot-feature file of 18 Nov 2025 doubled in one change)",
-                ],
-                fields,
-            )
-        )
+        target.rules.append(_rule(comment, fields))
+    if learned is not None:
+        from .init_history import history_rules
+
+        target.rules += [_rule(c, f) for c, f in history_rules(learned, target, rule_id)]
 
 
 # -- rendering -------------------------------------------------------------------------
@@ -617,10 +629,13 @@ def propose(root: Path) -> Plan:
     # a schema at the top level is used by path: registering "." would read every file
     schema_dirs = sorted({s.rsplit("/", 1)[0] for s in schemas if "/" in s})
     attach_schemas(root, targets, schemas, schema_dirs)
+    from .init_history import learn
+
+    learned = learn(root, targets)  # None outside git: proposals from today's files alone
     out: dict[Path, str] = {}
     rules_dir = "rules"
     for target in targets:
-        propose_rules(target)
+        propose_rules(target, learned)
         if target.rules:
             target.rules_file = f"{rules_dir}/{target.name}.yaml"
             out[root / target.rules_file] = render_rules(target)

@@ -122,10 +122,11 @@ def _rule(spec: dict[str, Any], document: Document, display: str, at: str) -> Ru
             f"rule '{rule_id}' ({kind.name}): {type(exc).__name__}: {exc}", display, line, column
         ) from None
     line, _ = document.locate(at)
+    default = getattr(kind, "default_severity", "error")  # novel-values warns
     return Rule(
         id=rule_id,
         kind=kind.name,
-        severity=Severity.parse(spec.get("severity", "error")),
+        severity=Severity.parse(spec.get("severity", default)),
         why=spec.get("why"),
         path=options.get("path", ""),
         options=options,

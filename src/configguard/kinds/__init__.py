@@ -34,7 +34,7 @@ _KIND_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 POINTER_SCHEMA: dict[str, Any] = {
     "type": "string",
-    "pattern": "^(/.*)?$",
+    "pattern": "^(/[\\s\\S]*)?$",
     "description": "JSON Pointer; a segment * matches every key or index.",
 }
 
@@ -95,6 +95,8 @@ class Kind:
     """Findings come from the loader (duplicate keys); a rule only sets their severity."""
     description: ClassVar[str] = ""
     """One sentence for SARIF rule metadata: what a file must do to pass."""
+    default_severity: ClassVar[str] = "error"
+    """A rule's severity when it gives none (``novel-values``: a first use is a warning)."""
 
     def prepare(self, options: Mapping[str, Any]) -> Any:
         """Compile options once per run; raise RuleError for a mistake the schema cannot see."""
