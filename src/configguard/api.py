@@ -130,6 +130,7 @@ def check(
         },
         screen,
     )
+    _check_output_rules(settings, rules)
     baseline = _baseline(base, base_path, here, settings)
     given = [here / p if not os.path.isabs(p) else Path(p) for p in paths]
     if not given and baseline is not None:
@@ -168,6 +169,19 @@ def check(
         checked=[c.display for c in files],
         descriptions=describe_kinds(findings),
     )
+
+
+def _check_output_rules(settings: Settings, rules: RulePlan) -> None:
+    """A rule ``on: output`` needs its target's consumer to declare what its output is."""
+    for target in settings.targets:
+        for rule in rules.by_target.get(target.name, ()):
+            if rule.on == "output" and (target.consumer is None or not target.consumer.output):
+                raise ConfigurationError(
+                    f"rule '{rule.id}': on: output reads the output of target {target.name}'s "
+                    "consumer, which declares none (add output: to its consumer)",
+                    rule.file,
+                    rule.line,
+                )
 
 
 def _baseline(
