@@ -177,8 +177,8 @@ def _check_output_rules(settings: Settings, rules: RulePlan) -> None:
         for rule in rules.by_target.get(target.name, ()):
             if rule.on == "output" and (target.consumer is None or not target.consumer.output):
                 raise ConfigurationError(
-                    f"rule '{rule.id}': on: output reads the output of target {target.name}'s "
-                    "consumer, which declares none (add output: to its consumer)",
+                    f"rule '{rule.id}': on: output reads the output of the consumer of target "
+                    f"'{target.name}', which declares none (add output: to its consumer)",
                     rule.file,
                     rule.line,
                 )

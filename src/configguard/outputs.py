@@ -184,8 +184,7 @@ def _previous_output(
     elif index > 0:
         return None, ""  # a command reads a whole file: its output belongs to document 0
     else:
-        suffix = old.source.path.suffix or ".json"
-        outcome = pool.get(spec).run(None, raw=old.source.text.encode("utf-8"), suffix=suffix)
+        outcome = _run_command(spec, pool, old.source)
     if outcome.crashed:
         return None, f"the previous version ({label}) crashes: {outcome.summary()}"
     if outcome.status == "rejected":
@@ -196,6 +195,24 @@ def _previous_output(
             f"the previous version ({label}) gives no usable output: {outcome.output_error}",
         )
     return Document(OutputSource(old.source, label), outcome.output, document.index), ""
+
+
+def _run_command(spec: ConsumerSpec, pool: RunnerPool, source: Source) -> Outcome:
+    """A command on the previous version's bytes: on stdin, or (``{file}``) as a file in a
+    private temporary folder with the file's name, never next to the config."""
+    raw = source.text.encode("utf-8")
+    if not spec.uses_file:
+        return pool.get(spec).run(None, raw=raw, suffix=source.path.suffix or ".json")
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="configguard-previous-")
+    try:
+        path = Path(folder) / (source.path.name or "previous")
+        path.write_bytes(raw)
+        return pool.get(spec).run(None, path=path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def json_size(data: Any) -> int:
