@@ -398,3 +398,14 @@ def test_the_example_blocks_the_withdrawal_in_a_real_process(tmp_path: Path) -> 
     ]
     routes = report["changes"][0]["output"][0]["lists"][0]
     assert (routes["path"], routes["old"], routes["new"]) == ("/routes", 24, 16)
+
+
+def test_explain_says_a_rule_reads_the_output(project: Project) -> None:
+    make(project, "python: compiler:compile\n              output: return")
+    result = project.run("explain", "out.shrink")
+    assert result.exit_code == 0
+    assert "  on:        output (what its target's consumer makes of the file)" in result.stdout
+    assert "compare the output of the previous version" in result.stdout
+    assert project.run("explain", "output").stdout.startswith("on: output: the rule reads")
+    for name in ("consumer-output", "consumer-previous", "output-invariant"):
+        assert project.run("explain", name).exit_code == 0
