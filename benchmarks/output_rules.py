@@ -120,7 +120,8 @@ def main() -> None:
         "ratio": statistics.median(ratios),
     }
     print(
-        f"{args.entries:,} entries, {args.rounds} rounds, --format {args.format}: without output rules "
+        f"{args.entries:,} entries, {args.rounds} rounds, --format {args.format}: "
+        "without output rules "
         f"{figures['without_s']:.3f} s, with {figures['with_s']:.3f} s, "
         f"median ratio {figures['ratio']:.2f}"
     )
