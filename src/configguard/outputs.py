@@ -197,6 +197,25 @@ def _previous_output(
     return Document(OutputSource(old.source, label), outcome.output, document.index), ""
 
 
+def invariant_hits(rules: Sequence[Rule], data: Any, display: str) -> list[tuple[Rule, Hit]]:
+    """What the rules on output that are not change rules say of one output (``fuzz``'s
+    oracle: a schema-valid input whose output breaks one is an ``output-invariant``)."""
+    from .kinds import guarded
+
+    document = Document(OutputSource(None, display), data)
+    out: list[tuple[Rule, Hit]] = []
+    for rule in rules:
+        kind = get_kind(rule.kind)
+        if rule.on != "output" or kind.change or kind.from_loader:
+            continue
+        if kind.before_parse:
+            hits = guarded(rule, display, kind.check_size, json_size(data), rule, None)
+        else:
+            hits = guarded(rule, display, kind.check, document, rule, None)
+        out += [(rule, hit) for hit in hits]
+    return out
+
+
 def _run_command(spec: ConsumerSpec, pool: RunnerPool, source: Source) -> Outcome:
     """A command on the previous version's bytes: on stdin, or (``{file}``) as a file in a
     private temporary folder with the file's name, never next to the config."""

@@ -409,3 +409,84 @@ def test_explain_says_a_rule_reads_the_output(project: Project) -> None:
     assert project.run("explain", "output").stdout.startswith("on: output: the rule reads")
     for name in ("consumer-output", "consumer-previous", "output-invariant"):
         assert project.run("explain", name).exit_code == 0
+
+
+EXPORTER = """
+def export(data):
+    return {"exported": [r["name"] for r in data["routes"] if r["weight"] > 50]}
+"""
+
+ROUTE_SCHEMA = {
+    "type": "object",
+    "required": ["routes"],
+    "additionalProperties": False,
+    "properties": {
+        "routes": {
+            "type": "array",
+            "maxItems": 50,
+            "items": {
+                "type": "object",
+                "required": ["name", "weight"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string"},
+                    "weight": {"type": "integer", "minimum": 0, "maximum": 100},
+                },
+            },
+        }
+    },
+}
+
+
+def test_fuzz_finds_and_shrinks_an_output_invariant_violation(project: Project) -> None:
+    project.write("exporter.py", EXPORTER)
+    project.write("schemas/routes.schema.json", ROUTE_SCHEMA)
+    project.write(
+        "rules.yaml",
+        """
+        rules:
+          - {id: out.export, kind: max-items, on: output, path: /exported, max: 3}
+          - {id: out.shrink, kind: max-shrink, on: output, metric: items, path: /exported,
+             ratio: 0.5}
+        """,
+    )
+    project.write(
+        "configguard.yaml",
+        """
+        version: 1
+        targets:
+          routes:
+            files: ["/conf/*.json"]
+            schema: schemas/routes.schema.json
+            rules: [rules.yaml]
+            consumer: {python: "exporter:export", output: return}
+        """,
+    )
+    project.write(
+        "conf/a.json", {"routes": [{"name": "a", "weight": 90}, {"name": "b", "weight": 10}]}
+    )
+    result = project.run(
+        "fuzz",
+        "--seed",
+        "3",
+        "--max-time",
+        "60s",
+        "--max-examples",
+        "3000",
+        "--no-headroom",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 1, result.stdout
+    findings = json.loads(result.stdout)["findings"]
+    (finding,) = [f for f in findings if f["rule"] == "output-invariant"]
+    assert finding["severity"] == "error"
+    assert "breaks out.export: /exported: 4 items, at most 3 allowed" in finding["message"]
+    # shrunk: the smallest input that exports too much has exactly 4 routes, all over 50
+    saved = json.loads((project.root / finding["file"]).read_text())
+    assert len(saved["routes"]) == 4 and all(r["weight"] > 50 for r in saved["routes"])
+    assert not [f for f in findings if f["rule"] == "latent-bug"]  # it never crashes on one
+    # replaying the reproducer reports it again
+    replay = project.run("fuzz", "--replay", ".configguard/crashes", "--format", "json")
+    replayed = json.loads(replay.stdout)["findings"]
+    assert [f["file"] for f in replayed if f["rule"] == "output-invariant"] == [finding["file"]]
