@@ -159,7 +159,8 @@ def _output(result: Any, limit: int) -> dict[str, Any]:
         return {"output_error": f"{exc.type} at {where}", "output_error_kind": "type"}
     except RecursionError:
         return {"output_error": "nested too deeply (or cyclic)", "output_error_kind": "type"}
-    size = len(json.dumps(data, allow_nan=True))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    size = len(text.encode("utf-8", "surrogatepass"))  # compact JSON bytes, as max-bytes reads
     if size > limit:
         return {"output_error": f"{size:,} bytes", "output_error_kind": "size"}
     return {"output": data}

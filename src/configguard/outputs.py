@@ -236,4 +236,5 @@ def _run_command(spec: ConsumerSpec, pool: RunnerPool, source: Source) -> Outcom
 
 def json_size(data: Any) -> int:
     """The output's size as compact JSON bytes (what ``max-bytes`` on output judges)."""
-    return len(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode())
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    return len(text.encode("utf-8", "surrogatepass"))

@@ -242,7 +242,7 @@ def test_output_over_the_limit_is_a_finding_and_not_read(project: Project) -> No
     (finding,) = report["findings"]
     assert code == 1 and finding["rule"] == "consumer-output"
     assert finding["message"] == (
-        "on output of consumer:compiler:big: output over the limit (5,012 bytes; output_limit "
+        "on output of consumer:compiler:big: output over the limit (5,011 bytes; output_limit "
         "1 KB); rules on output are not checked"
     )
 
@@ -490,3 +490,26 @@ def test_fuzz_finds_and_shrinks_an_output_invariant_violation(project: Project) 
     replay = project.run("fuzz", "--replay", ".configguard/crashes", "--format", "json")
     replayed = json.loads(replay.stdout)["findings"]
     assert [f["file"] for f in replayed if f["rule"] == "output-invariant"] == [finding["file"]]
+
+
+def test_change_rule_on_output_against_a_git_ref(project: Project) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project.root, check=True, capture_output=True)
+
+    project.write("stdout.py", STDOUT_COMPILER)
+    command = json.dumps([sys.executable, "stdout.py", "{file}", "json"])
+    make(project, f"command: {command}\n              output: stdout", SHRINK)
+    project.write("conf/a.yaml", OLD)
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    project.write("conf/a.yaml", NEW)
+    code, report = project.json("check", "--base", "HEAD")
+    assert code == 1
+    shrink = by_rule(report)["out.shrink"]
+    assert (shrink["old"], shrink["new"]) == (4, 2)
+    assert report["changes"][0]["output"][0]["bytes"]["old"] > 0
