@@ -15,7 +15,7 @@ Output documents carry a Source named like the config file whose positions are a
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -91,7 +91,7 @@ def outputs(
     previous: PreviousVersion | None,
     pool: RunnerPool,
     runs: Runs,
-    rules_of: Any,
+    rules_of: Callable[[Target], Sequence[Rule]],
     summarize: bool,
 ) -> Outputs:
     """The output checks, built-in findings and output changes of every claiming target
