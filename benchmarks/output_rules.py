@@ -25,7 +25,12 @@ import time
 from pathlib import Path
 
 COMPILER = """
+import os
+
+
 def compile(data):
+    with open(os.environ["OUTPUT_BENCH_RUNS"], "a") as runs:  # outside the project
+        runs.write("1")
     routes = [{"id": e["name"] + "/" + e["prefix"], "prefix": e["prefix"], "via": e["via"]}
               for e in data["entries"] if e.get("enabled", True)]
     return {"routes": routes, "unrouted": [e["name"] for e in data["entries"]
@@ -73,8 +78,9 @@ def project(root: Path, n: int, with_output: bool) -> None:
     (root / "good" / "conf" / "routes.json").write_text(json.dumps(entries(n, 0), indent=1))
 
 
-def timed(root: Path, fmt: str) -> float:
+def timed(root: Path, fmt: str, counter: Path) -> float:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["OUTPUT_BENCH_RUNS"] = str(counter)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "configguard", "check", "--base-path", "good", "--format", fmt],
@@ -106,9 +112,17 @@ def main() -> None:
         without, with_ = Path(folder) / "without", Path(folder) / "with"
         project(without, args.entries, False)
         project(with_, args.entries, True)
-        timed(without, args.format), timed(with_, args.format)  # warm-up: bytecode, cache
+        counts = {}
+        for name, root in (("without", without), ("with", with_)):  # warm-up: bytecode, cache
+            counter = Path(folder) / f"{name}.runs"
+            timed(root, args.format, counter)
+            counts[name] = len(counter.read_text())
         pairs = [
-            (timed(without, args.format), timed(with_, args.format)) for _ in range(args.rounds)
+            (
+                timed(without, args.format, Path(folder) / "x.runs"),
+                timed(with_, args.format, Path(folder) / "x.runs"),
+            )
+            for _ in range(args.rounds)
         ]
     ratios = [b / a for a, b in pairs]
     figures = {
@@ -118,12 +132,15 @@ def main() -> None:
         "without_s": statistics.median(a for a, _ in pairs),
         "with_s": statistics.median(b for _, b in pairs),
         "ratio": statistics.median(ratios),
+        "consumer_runs_without": counts["without"],
+        "consumer_runs_with": counts["with"],
     }
     print(
         f"{args.entries:,} entries, {args.rounds} rounds, --format {args.format}: "
         "without output rules "
         f"{figures['without_s']:.3f} s, with {figures['with_s']:.3f} s, "
-        f"median ratio {figures['ratio']:.2f}"
+        f"median ratio {figures['ratio']:.2f}; consumer runs per check: "
+        f"{counts['without']} without, {counts['with']} with"
     )
     if args.json:
         print(json.dumps(figures))
