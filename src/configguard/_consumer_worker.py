@@ -17,6 +17,7 @@ import os
 import resource
 import sys
 import traceback
+from collections.abc import Mapping
 from typing import Any
 
 _MAX_TEXT = 2000
@@ -97,6 +98,74 @@ def _crash(exc: BaseException, root: str) -> dict[str, Any]:
     }
 
 
+class _NotJson(Exception):
+    """A part of a consumer's return value that has no JSON form."""
+
+    def __init__(self, pointer: str, value: object) -> None:
+        super().__init__(pointer)
+        self.pointer = pointer
+        self.type = _qualname(type(value))
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _to_json(value: Any, pointer: str = "") -> Any:
+    """A return value as JSON data (``output: return``): mappings, sequences, sets as sorted
+    lists, dataclasses and named tuples as objects, enums as their values; anything else
+    raises _NotJson with its JSON Pointer, so the error names the type and where it is."""
+    import dataclasses
+    import enum
+
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return _to_json(value.value, pointer)
+    if isinstance(value, (int, float)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _to_json(getattr(value, f.name), f"{pointer}/{_escape(f.name)}")
+            for f in dataclasses.fields(value)
+        }
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+        fields: tuple[str, ...] = value._fields
+        return {
+            k: _to_json(v, f"{pointer}/{_escape(k)}") for k, v in zip(fields, value, strict=True)
+        }
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key in value:
+            name = key.value if isinstance(key, enum.Enum) else key
+            if isinstance(name, bool) or not isinstance(name, (str, int)):
+                raise _NotJson(f"{pointer}/{_escape(_text(key))} (a key)", key)
+            out[str(name)] = _to_json(value[key], f"{pointer}/{_escape(str(name))}")
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v, f"{pointer}/{i}") for i, v in enumerate(value)]
+    if isinstance(value, (set, frozenset)):
+        items = [_to_json(v, f"{pointer}/*") for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    raise _NotJson(pointer, value)
+
+
+def _output(result: Any, limit: int) -> dict[str, Any]:
+    """The answer's output part: the JSON form of ``result``, or why there is none."""
+    try:
+        data = _to_json(result)
+    except _NotJson as exc:
+        where = exc.pointer or "/"
+        return {"output_error": f"{exc.type} at {where}", "output_error_kind": "type"}
+    except RecursionError:
+        return {"output_error": "nested too deeply (or cyclic)", "output_error_kind": "type"}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+    size = len(text.encode("utf-8", "surrogatepass"))  # compact JSON bytes, as max-bytes reads
+    if size > limit:
+        return {"output_error": f"{size:,} bytes", "output_error_kind": "size"}
+    return {"output": data}
+
+
 def _resolve(dotted: str) -> Any:
     """``package.module.Name`` -> the object, trying the longest importable module prefix."""
     import importlib
@@ -160,6 +229,7 @@ def main() -> None:
         return
     root = os.path.abspath(hello["root"])
     function, rejects, error = _start(hello)
+    output_limit = hello.get("output_limit")  # None: the return value is not captured
     _send(response_fd, {"ok": error is None, "error": error})
     if error is not None:
         return
@@ -168,8 +238,11 @@ def main() -> None:
         if data is None:
             return
         try:
-            function(data["data"])
+            result = function(data["data"])
             answer = {"status": "accepted"}
+            if output_limit is not None:
+                answer.update(_output(result, output_limit))
+            result = None
         except rejects as exc:
             answer = {"status": "rejected", "type": _qualname(type(exc)), "message": _text(exc)}
         except BaseException as exc:

@@ -132,6 +132,7 @@ def check(
         },
         screen,
     )
+    _check_output_rules(settings, rules)
     baseline = _baseline(base, base_path, here, settings)
     from . import history as run_context  # older versions, other files
 
@@ -173,6 +174,19 @@ def check(
         checked=[c.display for c in files],
         descriptions=describe_kinds(findings),
     )
+
+
+def _check_output_rules(settings: Settings, rules: RulePlan) -> None:
+    """A rule ``on: output`` needs its target's consumer to declare what its output is."""
+    for target in settings.targets:
+        for rule in rules.by_target.get(target.name, ()):
+            if rule.on == "output" and (target.consumer is None or not target.consumer.output):
+                raise ConfigurationError(
+                    f"rule '{rule.id}': on: output reads the output of the consumer of target "
+                    f"'{target.name}', which declares none (add output: to its consumer)",
+                    rule.file,
+                    rule.line,
+                )
 
 
 def _baseline(

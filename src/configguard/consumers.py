@@ -45,6 +45,9 @@ DEFAULT_FUZZ_MAX_ITEMS = 10_000
 STARTUP_TIMEOUT = 60.0
 TAIL_BYTES = 16 * 1024
 TAIL_LINES = 12
+DEFAULT_OUTPUT_LIMIT = 16 * 1024 * 1024
+"""Largest output (``output:``) kept, as JSON bytes: a bigger one is a finding, not read."""
+OUTPUT_MODES = ("return", "stdout", "{out}")
 WORKER = Path(__file__).with_name("_consumer_worker.py")
 
 Status = Literal["accepted", "rejected", "crash"]
@@ -63,6 +66,10 @@ class ConsumerSpec:
     timeout: float = DEFAULT_TIMEOUT
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT
     fuzz_max_items: int = DEFAULT_FUZZ_MAX_ITEMS
+    output: str | None = None
+    """What the consumer makes of a file, for ``on: output`` rules: ``return`` (a python
+    consumer's return value), ``stdout`` or ``{out}`` (a file a command writes)."""
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
 
     @property
     def name(self) -> str:
@@ -89,6 +96,13 @@ class Outcome:
     tail: tuple[str, ...] = field(default=(), compare=False)
     """Traceback lines or the tail of stderr, for the report."""
     seconds: float = field(default=0.0, compare=False)
+    output: Any = field(default=None, compare=False)
+    """The consumer's output as JSON data, when its spec declares ``output:`` and it accepted."""
+    output_error: str = field(default="", compare=False)
+    """Why an accepted run has no output: its ``output_error_kind`` and a short reason."""
+    output_error_kind: str = field(default="", compare=False)
+    """``type`` (a return value with no JSON form), ``size`` (over the limit), ``parse``
+    (stdout or the ``{out}`` file is not JSON or YAML) or ``missing`` (no ``{out}`` file)."""
 
     @property
     def crashed(self) -> bool:
@@ -146,6 +160,13 @@ def spec_from_config(data: dict[str, Any], root: Path, where: str) -> ConsumerSp
         memory = parse_memory_limit(data.get("memory_limit", DEFAULT_MEMORY_LIMIT))
     except ValueError as exc:
         raise ConfigurationError(f"{where}.memory_limit: {exc}") from None
+    output = data.get("output")
+    if output is not None:
+        _check_output(output, python is not None, command or (), where)
+    try:
+        output_limit = parse_size(data.get("output_limit", DEFAULT_OUTPUT_LIMIT))
+    except ValueError as exc:
+        raise ConfigurationError(f"{where}.output_limit: {exc}") from None
     return ConsumerSpec(
         root=root,
         python=python,
@@ -155,7 +176,27 @@ def spec_from_config(data: dict[str, Any], root: Path, where: str) -> ConsumerSp
         timeout=timeout,
         memory_limit=memory,
         fuzz_max_items=int(data.get("fuzz_max_items", DEFAULT_FUZZ_MAX_ITEMS)),
+        output=output,
+        output_limit=output_limit,
     )
+
+
+def _check_output(output: str, python: bool, command: Sequence[str], where: str) -> None:
+    """``output: return`` is for python consumers; ``stdout`` and ``{out}`` for commands,
+    and ``{out}`` must be somewhere in the command for it to know where to write."""
+    if python and output != "return":
+        raise ConfigurationError(
+            f"{where}.output: a python consumer's output is its return value: 'output: return'"
+        )
+    if not python and output == "return":
+        raise ConfigurationError(
+            f"{where}.output: a command's output is 'stdout' or '{{out}}' (a file it writes)"
+        )
+    if output == "{out}" and not any("{out}" in arg for arg in command):
+        raise ConfigurationError(
+            f"{where}.output: '{{out}}' names the file the command writes: put {{out}} in "
+            "its arguments"
+        )
 
 
 # -- process plumbing ------------------------------------------------------------------
@@ -397,6 +438,7 @@ class PythonRunner(Runner):
             "python": self.spec.python,
             "rejects": list(self.spec.rejects),
             "memory_limit": self.spec.memory_limit,
+            "output_limit": self.spec.output_limit if self.spec.output else None,
         }
         deadline = time.monotonic() + max(STARTUP_TIMEOUT, self.spec.timeout)
         try:
@@ -471,7 +513,13 @@ class PythonRunner(Runner):
             return _timed(outcome, started)
         seconds = time.monotonic() - started
         if answer["status"] == "accepted":
-            return Outcome("accepted", seconds=seconds)
+            return Outcome(
+                "accepted",
+                seconds=seconds,
+                output=answer.get("output"),
+                output_error=answer.get("output_error", ""),
+                output_error_kind=answer.get("output_error_kind", ""),
+            )
         if answer["status"] == "rejected":
             return Outcome("rejected", "", answer["type"], answer["message"], seconds=seconds)
         tail = tuple(answer.get("tail", ())) + self._stderr.lines(4)
@@ -522,12 +570,25 @@ class CommandRunner(Runner):
         else:
             argv = list(self.spec.command or ())
             stdin_data = raw if raw is not None else Path(path).read_bytes()  # type: ignore[arg-type]
+        out_dir: str | None = None
+        if self.spec.output == "{out}":  # a private folder, never next to the config
+            import tempfile
+
+            out_dir = tempfile.mkdtemp(prefix="configguard-out-")
+            argv = [arg.replace("{out}", os.path.join(out_dir, "output")) for arg in argv]
         try:
-            return self._spawn(argv, stdin_data)
+            outcome = self._spawn(argv, stdin_data)
+            if out_dir is not None and outcome.status == "accepted":
+                outcome = _with_output(outcome, _read_out(Path(out_dir) / "output", self.spec))
+            return outcome
         finally:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     temporary.unlink()
+            if out_dir is not None:
+                import shutil
+
+                shutil.rmtree(out_dir, ignore_errors=True)
 
     def _scratch_file(self, raw: bytes, suffix: str) -> Path:
         import tempfile
@@ -561,6 +622,7 @@ class CommandRunner(Runner):
             ) from None
         assert process.stdout is not None and process.stderr is not None
         stdout, stderr = _Tail(), _Tail()
+        captured = _Capture(self.spec.output_limit) if self.spec.output == "stdout" else None
         streams = {process.stdout.fileno(): stdout, process.stderr.fileno(): stderr}
         pending = memoryview(stdin_data) if stdin_data is not None else None
         stdin_fd = process.stdin.fileno() if process.stdin is not None else -1
@@ -585,6 +647,8 @@ class CommandRunner(Runner):
                 chunk = os.read(fd, 65536)
                 if chunk:
                     streams[fd].add(chunk)
+                    if captured is not None and fd == process.stdout.fileno():
+                        captured.add(chunk)
                 else:
                     del streams[fd]
             if writable and pending is not None:
@@ -610,7 +674,7 @@ class CommandRunner(Runner):
                 with contextlib.suppress(OSError):
                     pipe.close()
         seconds = time.monotonic() - started
-        tail = stderr.lines() or stdout.lines(4)
+        tail = stderr.lines() or (stdout.lines(4) if captured is None else ())
         if timed_out:
             return Outcome(
                 "crash",
@@ -623,7 +687,8 @@ class CommandRunner(Runner):
             )
         returncode = process.returncode if returncode is None else returncode
         if returncode == 0:
-            return Outcome("accepted", seconds=seconds)
+            accepted = Outcome("accepted", seconds=seconds)
+            return accepted if captured is None else _with_output(accepted, captured.parsed())
         if returncode in self.spec.reject_exit_codes:
             return Outcome(
                 "rejected", "exit", f"exit code {returncode}", " ".join(tail[-1:]), seconds=seconds
@@ -640,6 +705,65 @@ class CommandRunner(Runner):
             tail,
             seconds,
         )
+
+
+class _Capture:
+    """A command's whole stdout up to a limit (``output: stdout``); past it, only counted."""
+
+    def __init__(self, limit: int) -> None:
+        self._chunks: list[bytes] = []
+        self.limit = limit
+        self.total = 0
+
+    def add(self, chunk: bytes) -> None:
+        if self.total + len(chunk) <= self.limit:
+            self._chunks.append(chunk)
+        else:
+            self._chunks.clear()
+        self.total += len(chunk)
+
+    def parsed(self) -> tuple[Any, str, str]:
+        if self.total > self.limit:
+            return None, f"{self.total:,} bytes", "size"
+        return parse_output(b"".join(self._chunks))
+
+
+def parse_output(raw: bytes) -> tuple[Any, str, str]:
+    """A command's output as data: JSON, else YAML; (data, error, error kind)."""
+    if not raw.strip():
+        return None, "empty", "parse"
+    try:
+        return json.loads(raw), "", ""
+    except ValueError:
+        pass
+    import yaml
+
+    try:
+        return yaml.safe_load(raw.decode("utf-8")), "", ""
+    except (ValueError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, f"not JSON or YAML ({first})", "parse"
+
+
+def _read_out(path: Path, spec: ConsumerSpec) -> tuple[Any, str, str]:
+    """The ``{out}`` file a command wrote, read up to the output limit."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(spec.output_limit + 1)
+    except FileNotFoundError:
+        return None, "the command wrote no {out} file", "missing"
+    except OSError as exc:
+        return None, f"the {{out}} file cannot be read: {exc.strerror or exc}", "missing"
+    if len(raw) > spec.output_limit:
+        return None, f"over {spec.output_limit:,} bytes", "size"
+    return parse_output(raw)
+
+
+def _with_output(outcome: Outcome, parsed: tuple[Any, str, str]) -> Outcome:
+    import dataclasses
+
+    data, error, kind = parsed
+    return dataclasses.replace(outcome, output=data, output_error=error, output_error_kind=kind)
 
 
 _Signature = tuple[int, int, bool]

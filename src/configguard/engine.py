@@ -24,6 +24,7 @@ from .schemas import CompiledSchema, SchemaRegistry
 from .suppress import apply_inline
 
 if TYPE_CHECKING:  # the modules behind --base, --base-path and consumers load on use
+    from .consumers import Outcome
     from .pool import RunnerPool
     from .previous import Baseline, PreviousVersion
     from .settings import Settings
@@ -51,7 +52,10 @@ def check_file(claimed: Claimed, run: Run) -> FileResult:
     fastexit.release()
     formats = {t.format for t in claimed.targets}
     fmt: Format | None = formats.pop() if len(formats) == 1 else None
-    file_rules = run.rules.for_targets(claimed.targets)
+    every_rule = run.rules.for_targets(claimed.targets)
+    file_rules = [r for r in every_rule if r.on == "file"]
+    # the previous version's output needs its whole documents (not the summaries)
+    whole = run.summarize or _previous_outputs(claimed, run)
     findings: list[Finding] = []
     if file_rules:  # size rules: judged on the size alone, so a huge file is never read
         size = _size(claimed.path)
@@ -82,7 +86,7 @@ def check_file(claimed: Claimed, run: Run) -> FileResult:
         from .previous import previous_version
 
         loaded, previous = previous_version(
-            claimed.path, run.baseline, fmt, file_rules, read, whole=run.summarize
+            claimed.path, run.baseline, fmt, file_rules, read, whole=whole
         )
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):
@@ -101,16 +105,96 @@ def check_file(claimed: Claimed, run: Run) -> FileResult:
     if run.consumers is not None and any(t.consumer for t in claimed.targets):
         from .smoke import smoke_hits
 
-        for smoked in smoke_hits(claimed, loaded, run.consumers):
+        runs: dict[str, list[tuple[Document, Outcome]]] = {}
+        for smoked in smoke_hits(claimed, loaded, run.consumers, runs):
             findings.append(
                 stamp(smoked.document, smoked.hit, smoked.id, smoked.id, smoked.severity)
             )
+        if any(t.consumer.output for t in claimed.targets if t.consumer):
+            findings += _output_findings(claimed, loaded, previous, run, runs, changes)
     for i, document in enumerate(loaded.documents if file_rules else ()):
         findings.extend(rule_findings(document, file_rules, *_previous_of(previous, i)))
     fastexit.hold((loaded, previous))
     # the text only when there is something to suppress (a big JSON file is not decoded)
     text = loaded.source.text if loaded.source and findings else None
     return FileResult(apply_inline(findings, text), changes)
+
+
+def _previous_outputs(claimed: Claimed, run: Run) -> bool:
+    """Whether a consumer will be run on the previous version (its output is compared)."""
+    if run.baseline is None or run.consumers is None:
+        return False
+    from .outputs import needs_previous
+
+    return any(
+        needs_previous(t, run.rules.by_target.get(t.name, ()), run.summarize)
+        for t in claimed.targets
+    )
+
+
+def _output_findings(
+    claimed: Claimed,
+    loaded: Loaded,
+    previous: PreviousVersion | None,
+    run: Run,
+    runs: dict[str, list[tuple[Document, Outcome]]],
+    changes: list[FileChange],
+) -> list[Finding]:
+    """Rules ``on: output``, evaluated on each consumer's output (change rules against the
+    previous version's output), and the output changes added to the file's summary."""
+    from .outputs import outputs
+
+    assert run.consumers is not None
+    found = outputs(
+        claimed,
+        loaded,
+        previous,
+        run.consumers,
+        runs,
+        lambda t: run.rules.by_target.get(t.name, ()),
+        run.summarize,
+    )
+    out = [stamp(document, hit, id_, id_, severity) for document, hit, id_, severity in found.hits]
+    for check in found.checks:
+        display = check.document.source.display
+        sized = [r for r in check.rules if get_kind(r.kind).before_parse]
+        if sized:
+            from .outputs import json_size
+
+            old = json_size(check.previous.data) if check.previous is not None else None
+            for rule, hit in _sized_hits(json_size(check.document.data), display, sized, old):
+                out.append(
+                    stamp(
+                        check.document,
+                        dataclasses.replace(hit, message=check.prefix + hit.message),
+                        rule.id,
+                        rule.kind,
+                        rule.severity,
+                        rule.why,
+                    )
+                )
+        for finding in rule_findings(check.document, check.rules, check.previous):
+            out.append(dataclasses.replace(finding, message=check.prefix + finding.message))
+    if found.changes:
+        changes[:] = [
+            dataclasses.replace(c, output=tuple(found.changes.get(c.document or 0, ())))
+            if c.status != "deleted"
+            else c
+            for c in changes
+        ]
+    return out
+
+
+def _sized_hits(
+    size: int, display: str, rules: Sequence[Rule], previous: int | None
+) -> list[tuple[Rule, Hit]]:
+    out: list[tuple[Rule, Hit]] = []
+    for rule in rules:
+        kind = get_kind(rule.kind)
+        if kind.change and previous is None:
+            continue
+        out += [(rule, h) for h in guarded(rule, display, kind.check_size, size, rule, previous)]
+    return out
 
 
 def _size(path: Path) -> int | None:
@@ -304,6 +388,8 @@ def deletions(
             continue
         display = display_path(path, here)
         for rule in rules.for_targets(targets):
+            if rule.on != "file":  # the output of a deleted file is not known
+                continue
             kind = get_kind(rule.kind)
             gone = guarded(rule, display, kind.check_deleted, rule, baseline.ref)
             out.extend(unparsed_finding(rule, display, hit, 0, 0) for hit in gone)

@@ -63,6 +63,18 @@ def kinds_table() -> str:
     return "\n".join(lines)
 
 
+ON_OUTPUT = """\
+on: output: the rule reads what the target's consumer makes of the file, not the file.
+
+The consumer declares its output (output: return for a python: consumer, the return value
+converted to JSON types; output: stdout or output: "{out}" for a command:). Every kind
+works on it: size and shape kinds, cel, required, unique, and the change kinds, which then
+compare the output of the previous version (--base, --base-path; the consumer is run on it
+too) with the output of the proposed file. Findings say "on output of consumer:NAME",
+carry the output's JSON Pointer, and are located in the file at line 1. Related ids:
+consumer-output, consumer-previous, output-invariant (configguard fuzz)."""
+
+
 def explain(name: str, book: RuleBook | None) -> str:
     """``configguard explain ID``: a rule's kind, arguments and why, then its kind's docs;
     a kind's docs; or what a finding id configguard emits itself means."""
@@ -74,12 +86,18 @@ def explain(name: str, book: RuleBook | None) -> str:
             f"  kind:      {rule.kind}",
             f"  severity:  {rule.severity}",
         ]
+        if rule.on == "output":
+            lines.append("  on:        output (what its target's consumer makes of the file)")
         for key, value in rule.arguments.items():
             lines.append(f"  {key + ':':<10} {json.dumps(value, ensure_ascii=False)}")
         if rule.why:
             lines.append(f"  why:       {rule.why}")
         lines += ["", f"About the kind {kind.name}:", "", kind.doc()]
+        if rule.on == "output":
+            lines += ["", ON_OUTPUT]
         return "\n".join(lines)
+    if name in ("on", "output", "on:output", "on-output"):
+        return ON_OUTPUT
     if name in available():
         return get_kind(name).doc()
     if name in BUILTIN_FINDINGS:

@@ -103,6 +103,12 @@ BUILTIN_FINDINGS: dict[str, str] = {
     "suppression": "A suppression must give a reason and must not have expired.",
     "latent-bug": "A schema-valid input that the consumer crashes on (configguard fuzz).",
     "hardening": "A schema-invalid input that crashes the consumer instead of being refused.",
+    "consumer-output": "The consumer's declared output must be usable: JSON or YAML, within "
+    "output_limit (a {out} command must write its file).",
+    "consumer-previous": "The consumer has no output for the previous version (it crashes or "
+    "refuses it): change rules on output are not checked.",
+    "output-invariant": "A schema-valid input whose consumer output breaks a rule on: output "
+    "(configguard fuzz).",
 }
 """The finding ids configguard emits itself (not from a rules file), with what each means:
 ``explain``, SARIF rule metadata and ``configguard rules`` read this one table."""
@@ -138,6 +144,29 @@ class ListChange:
 
 
 @dataclass(frozen=True)
+class OutputChange:
+    """How a consumer's output (``output:``) changed between the two versions of a file."""
+
+    consumer: str
+    old_bytes: int | None
+    """Compact JSON size of the previous output; None when there is none."""
+    new_bytes: int | None
+    lists: tuple[ListChange, ...] = ()
+    previous: str = ""
+    """Why there is no previous output, when there is a previous version (it crashes...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "consumer": self.consumer,
+            "bytes": {"old": self.old_bytes, "new": self.new_bytes},
+            "lists": [c.to_dict() for c in self.lists],
+        }
+        if self.previous:
+            out["previous"] = self.previous
+        return out
+
+
+@dataclass(frozen=True)
 class FileChange:
     """What a proposed change does to one file (one document of it), for reviewers."""
 
@@ -148,6 +177,8 @@ class FileChange:
     new_bytes: int | None
     lists: tuple[ListChange, ...] = ()
     document: int | None = None
+    output: tuple[OutputChange, ...] = ()
+    """What changed in the output of each consumer that declares ``output:``."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -159,6 +190,8 @@ class FileChange:
         }
         if self.document is not None:
             out["document"] = self.document
+        if self.output:
+            out["output"] = [o.to_dict() for o in self.output]
         return out
 
 

@@ -17,7 +17,7 @@ from .findings import Finding, Severity
 from .kinds import Rule, RuleError, get_kind
 from .load import Document
 
-COMMON = ("id", "kind", "severity", "why")
+COMMON = ("id", "kind", "severity", "why", "on")
 
 
 def load_rules(path: Path, display: str) -> tuple[Rule, ...]:
@@ -133,6 +133,7 @@ def _rule(spec: dict[str, Any], document: Document, display: str, at: str) -> Ru
         prepared=prepared,
         file=display,
         line=line,
+        on=spec.get("on", "file"),
     )
 
 

@@ -28,8 +28,14 @@ class Smoked(NamedTuple):
     severity: Severity
 
 
-def smoke_hits(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[Smoked]:
-    """Every consumer that crashes on, refuses or writes next to this file."""
+def smoke_hits(
+    claimed: Claimed,
+    loaded: Loaded,
+    pool: RunnerPool,
+    runs: dict[str, list[tuple[Document, Outcome]]] | None = None,
+) -> list[Smoked]:
+    """Every consumer that crashes on, refuses or writes next to this file. ``runs``, when
+    given, receives each target's outcomes (their ``output``, for rules ``on: output``)."""
     if not loaded.documents:
         return []
     out: list[Smoked] = []
@@ -40,12 +46,14 @@ def smoke_hits(claimed: Claimed, loaded: Loaded, pool: RunnerPool) -> list[Smoke
         runner = pool.get(spec)
         pool.footprint.watch([spec.root, claimed.path.parent])
         if spec.python is not None:
-            runs = [(document, runner.run(document.data)) for document in loaded.documents]
+            done = [(document, runner.run(document.data)) for document in loaded.documents]
         else:  # a command reads the file as it is on disk
-            runs = [(loaded.documents[0], runner.run(None, path=claimed.path.absolute()))]
+            done = [(loaded.documents[0], runner.run(None, path=claimed.path.absolute()))]
+        if runs is not None:
+            runs[target.name] = done
         out.extend(
             _finding(document, spec.name, outcome)
-            for document, outcome in runs
+            for document, outcome in done
             if outcome.status != "accepted"
         )
         wrote = pool.footprint.changes(spec.root, [claimed.path])

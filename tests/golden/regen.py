@@ -13,6 +13,8 @@ from configguard.cli import main
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE / "project"
 EXAMPLE = HERE.parent.parent / "examples" / "bot-features"
+ROUTES = HERE.parent.parent / "examples" / "route-compiler"
+"""Rules on a consumer's output and the output change summary (``output:``)."""
 
 # (golden file, folder to run in, arguments)
 CASES: list[tuple[str, Path, list[str]]] = [
@@ -26,6 +28,9 @@ CASES: list[tuple[str, Path, list[str]]] = [
     ("project.github.txt", PROJECT, ["check", "--format", "github"]),
     ("project.md", PROJECT, ["check", "--format", "markdown"]),
     ("project.quiet.txt", PROJECT, ["check", "--no-color", "--quiet"]),
+    ("routes.json", ROUTES, ["check", "--base-path", "last-known-good", "--format", "json"]),
+    ("routes.md", ROUTES, ["check", "--base-path", "last-known-good", "--format", "markdown"]),
+    ("routes.verbose.txt", ROUTES, ["check", "--base-path", "last-known-good", "--no-color", "-v"]),
 ]
 
 

@@ -163,6 +163,8 @@ class _Context:
     documents: list[Any]
     suffix: str
     notes: list[str]
+    oracle: Callable[[Any, Outcome], Outcome | None] | None = None
+    """The target's rules on output as invariants (None when it has none)."""
 
 
 def _context(settings: Settings, target: Target, here: Path) -> _Context:
@@ -203,7 +205,41 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
         documents,
         suffix or ".json",
         notes,
+        _output_oracle(target, is_valid, here),
     )
+
+
+def _output_oracle(
+    target: Target, is_valid: Callable[[Any], bool], here: Path
+) -> Callable[[Any, Outcome], Outcome | None] | None:
+    """Every rule ``on: output`` of the target that is not a change rule, as an oracle: a
+    schema-valid input whose output breaks one fails like a crash (``output-invariant``)."""
+    if target.consumer is None or not target.consumer.output or not target.rules:
+        return None
+    from ..discover import display_path
+    from ..kinds import get_kind
+    from ..outputs import invariant_hits
+    from ..rules import RuleBook
+
+    rules = [
+        r
+        for r in RuleBook().rules(target.rules, lambda p: display_path(p, here))
+        if r.on == "output" and not get_kind(r.kind).change
+    ]
+    if not rules:
+        return None
+
+    def oracle(data: Any, outcome: Outcome) -> Outcome | None:
+        if outcome.status != "accepted" or outcome.output_error_kind or not is_valid(data):
+            return None
+        broken = invariant_hits(rules, outcome.output, target.name)
+        if not broken:
+            return None
+        rule, hit = broken[0]
+        where = f"{hit.pointer}: " if hit.pointer else ""
+        return Outcome("crash", "output", rule.id, f"{where}{hit.message}", "", ())
+
+    return oracle
 
 
 def _fuzz_target(
@@ -252,6 +288,7 @@ def _fuzz_target(
             reuse=reuse,
             suffix=context.suffix,
             progress=report,
+            oracle=context.oracle,
         )
         for recorded in sorted(result.failures.values(), key=lambda r: (not r.valid, r.first_seen)):
             path = save(settings.root, target.name, recorded.case.data)
@@ -311,13 +348,18 @@ def _finding(
     from .sources import shape
 
     display = display_path(path, here)
-    if valid:
+    if outcome.kind == "output":  # from the oracle: the consumer accepted, its output is wrong
+        rule, severity = "output-invariant", Severity.ERROR
+        what = f"the output of {spec.name} for a schema-valid input breaks {outcome.type}"
+        message = f"{target.name}: {what}: {outcome.message}"
+    elif valid:
         rule, severity = "latent-bug", Severity.ERROR
         what = "a schema-valid input crashes"
     else:
         rule, severity = "hardening", Severity.WARNING
         what = "an input the schema forbids crashes (instead of being refused cleanly)"
-    message = f"{target.name}: {what} {spec.name}: {outcome.summary()}"
+    if outcome.kind != "output":
+        message = f"{target.name}: {what} {spec.name}: {outcome.summary()}"
     made = f"found by {source}" + (f" ({'; '.join(how)})" if how else "")
     if found_after:
         made += f"; {found_after}"
@@ -367,6 +409,8 @@ def _replay(settings: Settings, chosen: list[Target], folder: Path, here: Path) 
                 )
             context = contexts[target.name]
             outcome = runners[target.name].run(data, suffix=context.suffix)
+            if not outcome.crashed and context.oracle is not None:
+                outcome = context.oracle(data, outcome) or outcome
             if outcome.crashed:
                 findings.append(
                     _finding(

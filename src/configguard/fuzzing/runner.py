@@ -73,6 +73,10 @@ def _failure_class(key: tuple[bool, str]) -> type[ConsumerFailure]:
 Progress = Callable[[int, int, float], None]
 """Called now and then with (examples, distinct failures, seconds)."""
 
+Oracle = Callable[[Any, Outcome], Outcome | None]
+"""Given an input and the consumer's accepted outcome, a failure to record instead (rules
+``on: output`` broken by the output: ``kind`` "output"), or None."""
+
 
 def search(
     sources: Sources,
@@ -87,6 +91,7 @@ def search(
     reuse: bool,
     suffix: str,
     progress: Progress | None = None,
+    oracle: Oracle | None = None,
 ) -> SearchResult:
     """Run the consumer on generated cases until the limits; return what failed."""
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -111,7 +116,10 @@ def search(
         result.by_source[case.source] = result.by_source.get(case.source, 0) + 1
         outcome = runner.run(case.data, suffix=suffix)
         if not outcome.crashed:
-            return
+            broken = oracle(case.data, outcome) if oracle is not None else None
+            if broken is None:
+                return
+            outcome = broken
         valid = is_valid(case.data)
         key = (valid, outcome.signature())
         size = len(canonical(case.data))

@@ -63,6 +63,8 @@ class Rule:
     """What the kind's ``prepare`` returned (a compiled regex, a CEL program...)."""
     file: str = ""
     line: int = 0
+    on: str = "file"
+    """What the rule reads: ``file`` (the config) or ``output`` (its consumer's output)."""
 
     @property
     def arguments(self) -> dict[str, Any]:
@@ -150,6 +152,7 @@ class Kind:
             "kind": {"const": cls.name},
             "severity": {"enum": ["error", "warning", "info"]},
             "why": {"type": "string"},
+            "on": {"enum": ["file", "output"]},
         }
         if cls.uses_path:
             properties["path"] = POINTER_SCHEMA

@@ -149,8 +149,43 @@ def _changes_table(changes: tuple[Any, ...]) -> list[str]:
     ]
 
 
+def _outputs_table(changes: tuple[Any, ...]) -> list[str]:
+    """What the change does to each consumer's output (``output:``): the view a reviewer
+    wants on a PR, since a small valid file diff can be an outage in the output."""
+    rows = []
+    for file_change in changes:
+        for output in file_change.output:
+            lists = [
+                _list_change(c)
+                for c in output.lists
+                if c.old != c.new or c.added or c.removed or c.changed or c.duplicates
+            ]
+            if output.previous:
+                lists.insert(0, f"no previous output: {cell(output.previous)}")
+            if not lists and output.old_bytes == output.new_bytes:
+                continue
+            size = f"{_figure(output.old_bytes)} → {_figure(output.new_bytes)}"
+            moved = change(output.old_bytes, output.new_bytes)
+            size += f", {moved}" if moved else ""
+            where = code(file_change.file)
+            if file_change.document is not None:
+                where += f" (document {file_change.document})"
+            rows.append(f"| {where} | {code(output.consumer)} | {size} | {'<br>'.join(lists)} |")
+    if not rows:
+        return []
+    return [
+        "",
+        "### What the change does to the consumers' output",
+        "",
+        "| File | Consumer | Bytes | Lists |",
+        "|---|---|---:|---|",
+        *rows[:MAX_ROWS],
+    ]
+
+
 def render(report: Report, options: ReportOptions) -> str:
     changes_table = _changes_table(report.changes) if report.changes else []
+    changes_table += _outputs_table(report.changes) if report.changes else []
     if not report.findings:
         return "\n".join([headline(report), *changes_table])
     out = [headline(report), ""]

@@ -6,9 +6,10 @@ is imported only when colour is on, so piped runs (pre-commit, CI) stay light.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
-from ..findings import Finding, Report, Severity
+from ..findings import Finding, ListChange, Report, Severity
 from ..units import format_size, plural
 from . import ReportOptions
 
@@ -146,24 +147,39 @@ def change_lines(report: Report) -> list[list[Segment]]:
                 ),
             ]
         )
-        for item in change.lists:
-            if item.old == item.new and not (
-                item.added or item.removed or item.changed or item.duplicates
-            ):
-                continue
-            by = f" by {'+'.join(item.key)}" if item.key else ""
-            counts = f"{item.old if item.old is not None else 0} -> {item.new or 0} entries{by}"
-            detail = f"+{item.added} added, -{item.removed} removed, ~{item.changed} changed"
-            if item.duplicates:
-                detail += f", {item.duplicates} duplicated"
-            lines.append(
-                [
-                    (f"    {item.pointer or '/'}: ", "dim"),
-                    (counts + _percent(item.old, item.new), ""),
-                    (f" ({detail})", "dim"),
-                ]
-            )
+        lines += _list_lines(change.lists, "    ")
+        for output in change.output:
+            growth = _percent(output.old_bytes, output.new_bytes)
+            sizes = f"{_size(output.old_bytes)} -> {_size(output.new_bytes)}{growth}"
+            previous = f" (no previous output: {output.previous})" if output.previous else ""
+            lines.append([(f"    output of consumer {output.consumer}: ", "dim"), (sizes, "")])
+            if previous:
+                lines.append([(f"     {previous.strip()}", "dim")])
+            lines += _list_lines(output.lists, "      ")
     lines.append([])
+    return lines
+
+
+def _list_lines(items: Sequence[ListChange], indent: str) -> list[list[Segment]]:
+    """One line per list that changed: sizes and entries added, removed, changed by key."""
+    lines: list[list[Segment]] = []
+    for item in items:
+        if item.old == item.new and not (
+            item.added or item.removed or item.changed or item.duplicates
+        ):
+            continue
+        by = f" by {'+'.join(item.key)}" if item.key else ""
+        counts = f"{item.old if item.old is not None else 0} -> {item.new or 0} entries{by}"
+        detail = f"+{item.added} added, -{item.removed} removed, ~{item.changed} changed"
+        if item.duplicates:
+            detail += f", {item.duplicates} duplicated"
+        lines.append(
+            [
+                (f"{indent}{item.pointer or '/'}: ", "dim"),
+                (counts + _percent(item.old, item.new), ""),
+                (f" ({detail})", "dim"),
+            ]
+        )
     return lines
 
 
