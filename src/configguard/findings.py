@@ -39,6 +39,9 @@ class Hit:
     details: tuple[str, ...] = ()
     old: Any = None
     new: Any = None
+    severity: Severity | None = None
+    """At most this severity, whatever the rule's: for a check that could not decide
+    ("too complex to analyse") and must say so without blocking the change."""
 
 
 @dataclass(frozen=True, order=False)

@@ -239,9 +239,14 @@ def rule_findings(
             kind, rule, document.source.display, lambda k, r, old=old: k.check(document, r, old)
         )
         out.extend(
-            stamp(document, hit, rule.id, rule.kind, rule.severity, rule.why) for hit in hits
+            stamp(document, hit, rule.id, rule.kind, _severity(rule, hit), rule.why) for hit in hits
         )
     return sorted(out, key=Finding.sort_key)
+
+
+def _severity(rule: Rule, hit: Hit) -> Severity:
+    """The rule's severity, lowered to the hit's own cap when it has one."""
+    return rule.severity if hit.severity is None else min(rule.severity, hit.severity)
 
 
 def summarizable(rules: Sequence[Rule]) -> bool:
