@@ -50,7 +50,7 @@ BUILTIN: dict[str, str] = {
 
 POINTER_SCHEMA: dict[str, Any] = {
     "type": "string",
-    "pattern": "^(/.*)?$",
+    "pattern": "^(/|$)",
     "description": "JSON Pointer; a segment * matches every key or index.",
 }
 
