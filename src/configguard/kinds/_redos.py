@@ -25,7 +25,13 @@ optional copies (``{1,50}``) count as unbounded; lookarounds, backreferences and
 are steps that may fail; atomic groups and possessive repeats are analysed as if they
 backtracked; branch order is ignored. Character classes are compared on a probe
 alphabet of every literal and range end in the pattern plus representatives of each
-class, which is exact for literals and ranges. Patterns are Python ``re`` syntax.
+class, which is exact for literals and ranges. Patterns are Python ``re`` syntax, and
+whether a probe matches a class is asked of ``re`` itself, under the flags in force
+there (global or scoped ``(?i:...)``): case folding is Python's, not ``str.lower``'s.
+
+The work is bounded: every step (an edge pair tried, a state visited) is counted against
+``BUDGET``, and a pattern that needs more is TooComplex. Counting, not timing, keeps the
+verdict independent of the machine's load.
 """
 
 from __future__ import annotations
