@@ -341,9 +341,15 @@ def rule_findings(
         else:
             hits = guarded(rule, display, kind.check, document, rule, previous)
         out.extend(
-            stamp(document, hit, rule.id, rule.kind, rule.severity, rule.why) for hit in hits
+            stamp(document, hit, rule.id, rule.kind, _severity(rule, hit), rule.why) for hit in hits
         )
     return sorted(out, key=Finding.sort_key)
+
+
+def _severity(rule: Rule, hit: Hit) -> Severity:
+    """The rule's severity, lowered to the hit's own cap when it has one ("too complex to
+    analyse" is information, whatever the rule's severity)."""
+    return rule.severity if hit.severity is None else min(rule.severity, hit.severity)
 
 
 def loader_severity(findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 
@@ -39,6 +39,9 @@ class Hit:
     details: tuple[str, ...] = ()
     old: Any = None
     new: Any = None
+    severity: Severity | None = None
+    """At most this severity, whatever the rule's: for a check that could not decide
+    ("too complex to analyse") and must say so without blocking the change."""
 
 
 @dataclass(frozen=True, order=False)
@@ -216,7 +219,10 @@ class Report:
         checked: Sequence[str] = (),
         descriptions: Mapping[str, str] | None = None,
     ) -> Report:
-        ordered = tuple(sorted(set(findings), key=Finding.sort_key))
+        unique: dict[Finding, Finding] = {}
+        for finding in findings:
+            unique.setdefault(_dedupe_key(finding), finding)
+        ordered = tuple(sorted(unique.values(), key=Finding.sort_key))
         return Report(
             ordered,
             files,
@@ -247,3 +253,21 @@ class Report:
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
         """0 when nothing reaches ``fail_on``, else 1 (2 is for configguard's own failures)."""
         return 1 if any(f.severity >= fail_on for f in self.findings) else 0
+
+
+def _dedupe_key(finding: Finding) -> Finding:
+    """``finding`` itself, or a copy with its old/new frozen when they are a dict or a list
+    (an ``immutable`` object that changed): equal findings get equal keys, and the key can
+    be hashed where the finding cannot."""
+    if isinstance(finding.old, dict | list) or isinstance(finding.new, dict | list):
+        return replace(finding, old=_frozen(finding.old), new=_frozen(finding.new))
+    return finding
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a JSON value, equal exactly when the values are ``==``."""
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_frozen(v) for v in value))
+    return value

@@ -336,7 +336,7 @@ class CompiledSchema:
             # with guarded patterns, one pass: a value is judged once, within the budget
             if not self._budget.patterns and self._validator.is_valid(data):
                 return []
-            found = [_hit(error) for error in self._validator.iter_errors(data)]
+            found = [_hit(error, data) for error in self._validator.iter_errors(data)]
         except (ValueError, RecursionError) as exc:
             # values jsonschema-rs cannot represent (e.g. integers beyond 64 bits in some
             # versions) or nesting beyond its limits
@@ -548,9 +548,9 @@ _COUNTED = {
 }
 
 
-def _pointer(error: Any) -> str:
+def _pointer(error: Any, data: Any) -> str:
     """Where to point: the second copy of a repeated item, else the failing value."""
-    pointer = join(error.instance_path)
+    pointer = _instance_pointer(error, data)
     if type(error.kind).__name__ == "UniqueItems" and isinstance(error.instance, list):
         second = _first_duplicate(error.instance)[1]
         if second >= 0:
@@ -587,9 +587,32 @@ def _first_duplicate(items: list[Any]) -> tuple[int, int]:
     return -1, -1
 
 
-def _hit(error: Any) -> SchemaHit:
+def _instance_pointer(error: Any, data: Any) -> str:
+    """The pointer of the failing value. jsonschema-rs leaves empty-string keys out of
+    ``instance_path`` (``{"": 1}`` fails at ``[]``, as if at the root): when the path
+    passes an object that has a "" key, the steps through "" keys are put back by walking
+    ``data`` to the value that equals ``error.instance`` (the path as given first)."""
+    path = list(error.instance_path)
+    stack: list[tuple[Any, int, tuple[Any, ...]]] = [(data, 0, ())]
+    visits = 0
+    while stack and visits < 10_000:
+        node, i, steps = stack.pop()
+        visits += 1
+        if i == len(path) and node == error.instance:
+            return join(steps)
+        if isinstance(node, dict) and "" in node:  # pushed first, so tried last
+            stack.append((node[""], i, (*steps, "")))
+        token = path[i] if i < len(path) else None
+        key = isinstance(node, dict) and isinstance(token, str) and token in node
+        index = isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node)
+        if key or index:
+            stack.append((node[token], i + 1, (*steps, token)))
+    return join(path)
+
+
+def _hit(error: Any, data: Any) -> SchemaHit:
     best, others = _best(error)
-    pointer = _pointer(best)
+    pointer = _pointer(best, data)
     at_key = False
     kind = best.kind
     if type(kind).__name__ == "AdditionalProperties":
@@ -597,5 +620,5 @@ def _hit(error: Any) -> SchemaHit:
         if unexpected:
             pointer = pointer + "/" + str(unexpected[0]).replace("~", "~0").replace("/", "~1")
             at_key = True
-    details = tuple(f"{join(o.instance_path) or '/'}: {_message(o)}" for o in others)
+    details = tuple(f"{_instance_pointer(o, data) or '/'}: {_message(o)}" for o in others)
     return SchemaHit(pointer, _message(best), details, at_key)

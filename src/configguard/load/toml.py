@@ -21,7 +21,6 @@ _KEY = re.compile(
     r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
     r"""(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=\s*"""
 )
-_NON_FINITE = re.compile(r"=\s*[-+]?(?:inf|nan)\b")
 _LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
 
@@ -70,20 +69,37 @@ def load_toml(text: str) -> Any:
 
 
 def _refuse_non_finite(data: Any, text: str) -> None:
-    """TOML's inf and nan have no JSON equivalent (validators would see null)."""
-    stack = [data]
+    """TOML's inf and nan have no JSON equivalent (validators would see null).
+
+    The first one in document order is reported, at its own line: its key's line from
+    the scanner, then the first token of the same spelling from there (a value in a
+    multi-line array is on a later line)."""
+    stack: list[tuple[str, Any]] = [("", data)]
     while stack:
-        value = stack.pop()
+        pointer, value = stack.pop()
         if isinstance(value, float) and not math.isfinite(value):
-            m = _NON_FINITE.search(text)
-            line = text.count("\n", 0, m.start()) + 1 if m else 1
+            line, column = _non_finite_at(text, data, pointer, value)
             raise TomlProblem(
-                f"{value} has no JSON equivalent: JSON Schema cannot check it", line, 1
+                f"{value} at {pointer} has no JSON equivalent: JSON Schema cannot check it",
+                line,
+                column,
             )
         if isinstance(value, dict):
-            stack.extend(value.values())
+            stack.extend((f"{pointer}/{escape(k)}", v) for k, v in reversed(value.items()))
         elif isinstance(value, list):
-            stack.extend(value)
+            stack.extend((f"{pointer}/{i}", v) for i, v in reversed(list(enumerate(value))))
+
+
+def _non_finite_at(text: str, data: Any, pointer: str, value: float) -> tuple[int, int]:
+    from ..locate import LineIndex
+
+    line, column = scan_toml(text, data).value(pointer)
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    offset = starts[line - 1] + column - 1 if line <= len(starts) else 0
+    spelling = "nan" if math.isnan(value) else ("-inf" if value < 0 else r"\+?inf")
+    sign = "[-+]?" if math.isnan(value) else ""
+    m = re.compile(rf"(?<![\w.]){sign}{spelling}\b").search(text, offset)
+    return LineIndex(text).position(m.start()) if m else (line, column)
 
 
 def _parts(dotted: str) -> list[str]:

@@ -170,10 +170,29 @@ def _refuse_tag(tag: str, event: Any) -> None:
         raise YamlProblem(f"unknown YAML tag !!{tag[len(_YAML) :]}", *_mark(event))
 
 
+_NON_BREAKS = "\x85\u2028\u2029"
+"""NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks in YAML 1.1 (and to libyaml), but
+ordinary content characters in YAML 1.2 (spec 5.4, for JSON compatibility): ``"a<NEL>b"``
+is three characters, not ``"a b"``."""
+
+
+def _hide_non_breaks(text: str) -> tuple[str, dict[int, int] | None]:
+    """``text`` with each YAML 1.2 non-break that libyaml would break on replaced by a
+    private-use character absent from the text (one for one: offsets, lines and columns
+    stay), and the table that restores them in scalars; None when there is none."""
+    present = [c for c in _NON_BREAKS if c in text]
+    if not present:
+        return text, None
+    spare = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    hide = {ord(c): next(spare) for c in present}
+    return text.translate(hide), {ord(v): k for k, v in hide.items()}
+
+
 def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
     """Every document of ``text``; raises YamlProblem (1-based position) when it is not YAML."""
+    text, restore = _hide_non_breaks(text)
     try:
-        return _Builder(track_positions).run(_parser(text))
+        return _Builder(track_positions, restore).run(_parser(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or str(exc)
@@ -198,8 +217,10 @@ def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
 
 
 class _Builder:
-    def __init__(self, track: bool) -> None:
+    def __init__(self, track: bool, restore: dict[int, int] | None = None) -> None:
         self.track = track
+        self.restore = restore
+        """Private-use stand-ins -> the YAML 1.2 non-break characters they hid."""
         self.result = YamlResult()
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -225,22 +246,21 @@ class _Builder:
                     self._key(stack[-1], event, doc_index)
                     continue
                 tag = event.tag
+                text = event.value if self.restore is None else event.value.translate(self.restore)
                 if tag is None and event.implicit[0]:
                     try:
-                        value = resolve_plain(event.value)
+                        value = resolve_plain(text)
                     except ValueError as exc:
                         raise YamlProblem(str(exc), *_mark(event)) from None
                 elif tag is None or tag == "!" or not tag.startswith(_YAML):
-                    value = event.value
+                    value = text
                 else:
                     _refuse_tag(tag, event)
                     try:
-                        value = _TAGGED_SCALARS.get(tag, str)(event.value)
+                        value = _TAGGED_SCALARS.get(tag, str)(text)
                     except ValueError as exc:
                         short = "!!" + tag[len(_YAML) :]
-                        raise YamlProblem(
-                            f"{short} {event.value!r}: {exc}", *_mark(event)
-                        ) from None
+                        raise YamlProblem(f"{short} {text!r}: {exc}", *_mark(event)) from None
                 self._place(stack, root, value, 1, event, positions)
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
@@ -350,7 +370,7 @@ class _Builder:
             top.container[key] = value
 
     def _key(self, frame: _Frame, event: Any, doc_index: int) -> None:
-        value = event.value
+        value = event.value if self.restore is None else event.value.translate(self.restore)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         if event.tag is None and event.implicit[0] and value == "<<":

@@ -60,6 +60,11 @@ def _figure(value: Any) -> str:
         return f"{value:,.3g}"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,}" if math.isfinite(value) else str(value)
+    if isinstance(value, dict | list):  # an immutable object or array: short JSON, not repr
+        import json
+
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return text if len(text) <= 60 else text[:59] + "…"
     return str(value)
 
 
