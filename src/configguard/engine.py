@@ -63,12 +63,6 @@ def load_findings(loaded: Loaded, display: str) -> list[Finding]:
 
 def schema_findings(document: Document, schema: CompiledSchema) -> list[Finding]:
     return [
-        stamp(
-            document,
-            Hit(h.pointer, h.message, h.at_key, h.details),
-            "schema",
-            "schema",
-            Severity.ERROR,
-        )
-        for h in schema.hits(document.data)
+        stamp(document, hit, "schema", "schema", Severity.ERROR)
+        for hit in schema.hits(document.data)
     ]

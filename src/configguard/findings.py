@@ -69,7 +69,7 @@ class Finding:
         return (self.file, self.document or 0, self.line, self.column, self.rule, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        """The SPEC.md JSON shape: optional fields appear only when they carry something."""
+        """The `--format json` shape: optional fields appear only when they carry something."""
         out: dict[str, Any] = {
             "rule": self.rule,
             "kind": self.kind,

@@ -1,8 +1,9 @@
 """configguard.yaml / .configguard.yaml / [tool.configguard]: find, validate, return typed records.
 
-Validation happens here, at the boundary, against ``schemas/configguard.schema.json``;
-everything downstream can trust the records. A mistake becomes a ConfigurationError
-naming the file, line and key, with a suggestion for a misspelt key.
+Validation happens here, at the boundary, against configguard's own schema (package data
+in ``own_schemas/``); everything downstream can trust the records. A mistake becomes a
+ConfigurationError naming the file, line and key, with a suggestion for a misspelt key;
+its text comes from the same message code as user files' schema findings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
 from .locate import join
+from .schemas.walk import resolve_local
 from .suppress import Ignore, parse_ignores
 
 if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
@@ -112,6 +114,8 @@ def validate_against(
     """Raise the first violation of configguard's own ``schema`` as a located one-liner."""
     import jsonschema_rs
 
+    from .schemas.messages import best, message_text
+
     validator = jsonschema_rs.validator_for(schema)
     errors = sorted(
         validator.iter_errors(data),
@@ -119,7 +123,7 @@ def validate_against(
     )
     if not errors:
         return
-    error = errors[0]
+    error = best(errors[0])[0]
     parts = list(error.instance_path)
     kind = type(error.kind).__name__
     where = ".".join(str(p) for p in parts)
@@ -144,7 +148,7 @@ def validate_against(
             name = missing if isinstance(missing, str) else str(error.message).split('"')[1]
             message = f"{where or 'top level'}: missing required key '{name}'"
         else:
-            message = f"{where or 'top level'}: {error.message}"
+            message = f"{where or 'top level'}: {message_text(error)}"
     raise ConfigurationError(message, display, line, column)
 
 
@@ -156,18 +160,10 @@ def _allowed_keys(schema: Any, schema_path: list[Any]) -> list[str]:
             continue
         node = node[part] if isinstance(node, (dict, list)) else None
         if isinstance(node, dict) and "$ref" in node and isinstance(node["$ref"], str):
-            node = _resolve_local(schema, node["$ref"])
+            node = resolve_local(schema, node["$ref"])
     if isinstance(node, dict):
         return sorted(node.get("properties", {}))
     return []
-
-
-def _resolve_local(schema: Any, ref: str) -> Any:
-    node = schema
-    for part in ref.lstrip("#").strip("/").split("/"):
-        if part:
-            node = node[part]
-    return node
 
 
 def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

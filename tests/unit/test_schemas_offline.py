@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from configguard import schemas
 from configguard.errors import ConfigurationError
 from configguard.schemas import SchemaRegistry
+from configguard.schemas import registry as registry_module
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
 DRAFT6 = "http://json-schema.org/draft-06/schema#"
@@ -134,7 +134,7 @@ def test_remote_refs_are_fetched_only_when_allowed(
         fetched.append(uri)
         return {"type": "integer"}
 
-    monkeypatch.setattr(schemas, "_download", fake_download)
+    monkeypatch.setattr(registry_module, "_download", fake_download)
     main = write(tmp_path / "main.json", {"$ref": "https://elsewhere.example.org/int.json"})
     registry = SchemaRegistry((), allow_remote_refs=True)
     assert errors(registry, main, 3) == []

@@ -1,4 +1,4 @@
-"""The SPEC.md JSON report: one object with version, findings and summary."""
+"""The JSON report: one object with version, findings and summary."""
 
 from __future__ import annotations
 

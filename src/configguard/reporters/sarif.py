@@ -29,7 +29,7 @@ FINGERPRINT = "configguardFinding/v1"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 # What each kind checks, for the rule's description when the rule itself says nothing
-# more (SPEC.md's table). Unknown (plugin) kinds get a generic line.
+# more (the README's table of kinds). Unknown (plugin) kinds get a generic line.
 KIND_DESCRIPTIONS = {
     "schema": "The file must validate against its target's JSON Schema.",
     "parse-error": "The file must parse as JSON, YAML or TOML.",
