@@ -37,12 +37,20 @@ if TYPE_CHECKING:  # the modules behind --base, --base-path and change summaries
     from .summary import FileChange, Status
 
 
+NO_CONFIG_HINT = (
+    "run `configguard init` to propose a configguard.yaml for this repository, or check "
+    "files against one schema: configguard check --schema FILE PATHS"
+)
+
+
 def resolve_settings(
     config: str | Path | None = None,
     schema: str | Path | None = None,
     cwd: Path | None = None,
+    zero_config: bool = False,
 ) -> Settings:
-    """The run's settings: ``--schema`` alone needs no configuration file at all.
+    """The run's settings: ``--schema`` alone needs no configuration file at all, and with
+    ``zero_config`` neither does the built-in catalog (settings with no targets).
 
     Relative paths given here are relative to ``cwd`` (the user's working folder).
     """
@@ -54,21 +62,16 @@ def resolve_settings(
         return Settings(path=None, root=cwd, targets=(Target("schema", ("*",), (), schema_path),))
     else:
         found = find_config(cwd.absolute())
+        if found is None and zero_config:
+            return Settings(path=None, root=cwd)
         if found is None:
             raise ConfigurationError(
                 f"no configguard.yaml, .configguard.yaml or [tool.configguard] in {cwd} or its "
-                "parents; write one, or pass --config PATH or --schema FILE"
+                f"parents: {NO_CONFIG_HINT}, or pass --config PATH"
             )
         settings = load_settings(found, display_path(found, cwd))
     if schema_path is not None:  # --schema with --config: the schema replaces every target's
-        settings = Settings(
-            settings.path,
-            settings.root,
-            (Target("schema", ("*",), (), schema_path),),
-            settings.schema_dirs,
-            settings.allow_remote_refs,
-            settings.ignores,
-        )
+        settings = settings._replace(targets=(Target("schema", ("*",), (), schema_path),))
     return settings
 
 
@@ -88,6 +91,8 @@ def check(
     today: datetime.date | None = None,
     no_consumer: bool = False,
     jobs: int | None = None,
+    builtin_schema: str | None = None,
+    catalog: bool | None = None,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -102,9 +107,17 @@ def check(
     finding) unless ``no_consumer``. Raises ConfigurationError when configguard cannot do
     its job (exit 2 on the command line). ``jobs``: worker processes for many files (default
     one per core; 1 checks serially); the report is the same either way.
+    ``builtin_schema``: like ``schema``, one of the built-in catalog's schemas (by id or
+    name). ``catalog``: False checks no file against the built-in catalog (default: the
+    configuration's ``catalog:``, on); with no configuration file at all, the catalog
+    alone decides which files are checked.
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
-    settings = resolve_settings(config, schema, here)
+    if builtin_schema is not None:
+        schema = _builtin_schema(builtin_schema, schema)
+    settings = resolve_settings(config, schema, here, zero_config=catalog is not False)
+    if catalog is False:
+        settings = settings._replace(catalog=dataclasses.replace(settings.catalog, enabled=False))
     registry = SchemaRegistry(
         tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
@@ -114,6 +127,8 @@ def check(
             "--schema needs the files to check: configguard check --schema SCHEMA FILE..."
         )
     chosen, dropped = tuple(select), tuple(ignore)
+    notes: list[str] = []
+    used: list[tuple[str, str]] = []
 
     def screen(found: list[Finding]) -> list[Finding]:
         """Suppressions of the configuration, then --select/--ignore."""
@@ -152,7 +167,14 @@ def check(
             for p in expand(given, CONFIG_SUFFIXES)
         ]
     else:
-        files = claimed_files(settings, given, here)
+        unclaimed: list[Path] = []
+        files = claimed_files(settings, given, here, unclaimed)
+        if unclaimed and settings.catalog.enabled:
+            from .catalog.claims import claim
+
+            claims = claim(settings, unclaimed, here)
+            files += claims.files
+            notes, used = claims.notes, claims.schemas
     findings: list[Finding] = []
     changes: list[FileChange] | None = [] if summarize and baseline is not None else None
     with RunnerPool() as pool:
@@ -180,7 +202,27 @@ def check(
     if baseline is not None and not paths:
         findings.extend(_deletions(baseline, settings, here, rules, changes))
     findings = screen(findings)
-    return Report.build(findings, len(files), changes, checked=[c.display for c in files])
+    hint = None
+    if not files and settings.path is None and schema is None:
+        hint = f"No configguard.yaml, and no file matches the built-in catalog: {NO_CONFIG_HINT}."
+    return Report.build(
+        findings,
+        len(files),
+        changes,
+        checked=[c.display for c in files],
+        notes=notes,
+        schemas=used,
+        hint=hint,
+    )
+
+
+def _builtin_schema(name: str, schema: str | Path | None) -> Path:
+    """``--builtin-schema NAME``: the vendored schema's (virtual) path."""
+    if schema is not None:
+        raise ConfigurationError("use --schema or --builtin-schema, not both")
+    from .catalog import catalog
+
+    return catalog().find(name).path
 
 
 def _baseline(

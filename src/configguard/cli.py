@@ -63,6 +63,17 @@ def main() -> None:
     help="Check PATHS against this schema; no configuration file needed.",
 )
 @click.option(
+    "--builtin-schema",
+    "builtin_schema",
+    metavar="NAME",
+    help="Check PATHS against this built-in catalog schema (see `configguard schemas`).",
+)
+@click.option(
+    "--no-catalog",
+    is_flag=True,
+    help="Do not check files that no target claims against the built-in SchemaStore catalog.",
+)
+@click.option(
     "--schema-dir",
     "schema_dirs",
     metavar="DIR",
@@ -147,6 +158,8 @@ def check(
     paths: tuple[str, ...],
     config: str | None,
     schema: str | None,
+    builtin_schema: str | None,
+    no_catalog: bool,
     schema_dirs: tuple[str, ...],
     allow_remote_refs: bool | None,
     base: str | None,
@@ -165,7 +178,9 @@ def check(
     """Check config files against their schemas and rules.
 
     With no PATHS, every file that a target of configguard.yaml claims is checked; with
-    PATHS (as pre-commit passes them) only those, skipping files no target claims.
+    PATHS (as pre-commit passes them) only those. A file that no target claims is checked
+    against the built-in SchemaStore catalog's schema for its name, if any (with no
+    configguard.yaml at all, the catalog alone decides; -v names each schema used).
     Exit 0: no error; 1: at least one error finding; 2: configguard could not do its job.
     """
     from . import api
@@ -181,6 +196,8 @@ def check(
             paths,
             config=config,
             schema=schema,
+            builtin_schema=builtin_schema,
+            catalog=False if no_catalog else None,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
             base=base,
@@ -215,6 +232,46 @@ def rules_command() -> None:
         _fail(str(exc))
         return
     click.echo(text)
+
+
+@main.command("schemas")
+@click.option("--all", "show_all", is_flag=True, help="Also list entries that are not vendored.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def schemas_command(show_all: bool, fmt: str) -> None:
+    """List the built-in SchemaStore catalog: id, name, file globs, vendored or not.
+
+    Files that no target claims are checked against the entry that matches their path;
+    `check --builtin-schema ID PATHS` checks PATHS against one entry's schema.
+    """
+    from .catalog import catalog
+    from .errors import ConfigurationError
+
+    try:
+        entries = [e for e in catalog() if show_all or e.file]
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    if fmt == "json":
+        import json
+
+        rows = [
+            {
+                "id": e.id,
+                "name": e.name,
+                "fileMatch": list(e.file_match),
+                "vendored": e.file is not None,
+                "url": e.url,
+            }
+            for e in entries
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for e in entries:
+        where = "vendored" if e.file else f"not vendored ({e.url})"
+        globs = ", ".join(e.file_match) or "(no fileMatch: --builtin-schema only)"
+        click.echo(f"{e.id}  {e.name}  [{where}]\n    {globs}")
+    vendored = sum(1 for e in entries if e.file)
+    click.echo(f"{len(entries)} entries, {vendored} vendored (SchemaStore catalog, Apache-2.0).")
 
 
 @main.command()

@@ -102,6 +102,12 @@ class Report:
     """Per-file change summaries (``summary.FileChange``) when a baseline was given."""
     checked: tuple[str, ...] = ()
     """Display paths of the files checked (JUnit lists the ones that passed, too)."""
+    notes: tuple[str, ...] = ()
+    """What the run left out and why (e.g. a catalog schema that is not vendored)."""
+    schemas: tuple[tuple[str, str], ...] = ()
+    """(file, schema) for files checked against a built-in catalog schema (shown with -v)."""
+    hint: str | None = None
+    """What to do when nothing was checked, in place of the usual line."""
 
     @staticmethod
     def build(
@@ -109,10 +115,19 @@ class Report:
         files: int,
         changes: list[Any] | None = None,
         checked: Sequence[str] = (),
+        notes: Sequence[str] = (),
+        schemas: Sequence[tuple[str, str]] = (),
+        hint: str | None = None,
     ) -> Report:
         ordered = tuple(sorted(set(findings), key=Finding.sort_key))
         return Report(
-            ordered, files, tuple(changes) if changes is not None else None, tuple(sorted(checked))
+            ordered,
+            files,
+            tuple(changes) if changes is not None else None,
+            tuple(sorted(checked)),
+            tuple(notes),
+            tuple(sorted(schemas)),
+            hint,
         )
 
     def count(self, severity: Severity) -> int:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .catalog import Choice
 from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
@@ -45,6 +46,8 @@ class Settings(NamedTuple):
     allow_remote_refs: bool = False
     ignores: tuple[Ignore, ...] = ()
     """The ``ignore:`` list (suppressions by rule and file glob)."""
+    catalog: Choice = Choice()
+    """Which built-in catalog schemas files that no target claims are checked against."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -201,4 +204,11 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
         targets=targets,
         schema_dirs=tuple(base / d for d in data.get("schema_dirs", ())),
         allow_remote_refs=bool(data.get("allow_remote_refs", False)),
+        catalog=_catalog_choice(data.get("catalog", True)),
     )
+
+
+def _catalog_choice(value: bool | dict[str, list[str]]) -> Choice:
+    if isinstance(value, bool):
+        return Choice(value)
+    return Choice(True, tuple(value.get("only", ())), tuple(value.get("exclude", ())))

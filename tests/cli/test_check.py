@@ -66,9 +66,9 @@ def test_adhoc_schema_mode_needs_no_config(project: Project) -> None:
     assert "x.yaml:1:7:" in result.stdout
 
 
-def test_no_config_is_exit_two(project: Project) -> None:
+def test_no_config_and_no_catalog_is_exit_two(project: Project) -> None:
     project.write("x.yaml", "a: 1\n")
-    result = project.run("check")
+    result = project.run("check", "--no-catalog")
     assert result.exit_code == 2
     assert "no configguard.yaml" in result.stderr
     assert "Traceback" not in result.output

@@ -94,9 +94,9 @@ class SchemaRegistry:
                     self._by_uri.setdefault(normalize(value), path)
 
     def document(self, path: Path) -> Any:
-        path = path.resolve()
+        path = _resolve(path)
         if path not in self._documents:
-            self._documents[path] = prepare(read_schema(path))
+            self._documents[path] = prepare(_read(path))
         return self._documents[path]
 
     def retrieve(self, uri: str) -> Any:
@@ -108,6 +108,10 @@ class SchemaRegistry:
             candidate = Path(key[len("file://") :])
             if candidate.is_file():
                 path = candidate
+        if path is None and "schemastore.org/" in key:  # SchemaStore's own, vendored
+            from .. import catalog
+
+            path = catalog.for_uri(key)
         if path is not None:
             return self.for_compiling(path)
         if self.allow_remote_refs and key.startswith(("http://", "https://")):
@@ -135,7 +139,7 @@ class SchemaRegistry:
 
     def for_compiling(self, path: Path) -> Any:
         """The schema as compiled: backtracking patterns handed to the guarded keyword."""
-        path = path.resolve()
+        path = _resolve(path)
         if path not in self._guarded:
             original = self.document(path)
             self._guarded[path] = patterns.guard_patterns(original)
@@ -148,7 +152,7 @@ class SchemaRegistry:
     def compiled(self, path: Path) -> CompiledSchema:
         resolved = self._resolved.get(path)  # resolve() costs a syscall per part, per file
         if resolved is None:
-            resolved = self._resolved[path] = path.resolve()
+            resolved = self._resolved[path] = _resolve(path)
         found = self._compiled.get(resolved)
         if found is None:
             found = self._compiled[resolved] = self._compile(resolved)
@@ -157,7 +161,10 @@ class SchemaRegistry:
     def _compile(self, path: Path) -> CompiledSchema:
         import jsonschema_rs
 
-        if not path.is_file():
+        from .. import catalog
+
+        builtin = catalog.is_builtin(path)
+        if not builtin and not path.is_file():
             raise ConfigurationError("schema file not found", str(path))
         schema = self.for_compiling(path)
         if not isinstance(schema, (dict, bool)):
@@ -179,7 +186,9 @@ class SchemaRegistry:
                     reason = _offline_message(uri, " (not a known draft)", "$schema")
                 else:
                     reason = _offline_message(uri, self._written_as(uri))
-            raise ConfigurationError(f"schema cannot be used: {reason}", str(path)) from None
+            raise ConfigurationError(
+                f"schema cannot be used: {reason}", catalog.display(path)
+            ) from None
         return CompiledSchema(path, validator, budget)
 
     def _validator(
@@ -187,17 +196,32 @@ class SchemaRegistry:
     ) -> Any:
         import jsonschema_rs
 
+        from .. import catalog
+
         return jsonschema_rs.validator_for(
             schema,
             validate_formats=True,
             retriever=self.retrieve,
-            base_uri=path.as_uri(),
+            base_uri=catalog.uri_of(path) if catalog.is_builtin(path) else path.as_uri(),
             # bounds what stays native too (patternProperties keys, $refs into odd places)
             pattern_options=jsonschema_rs.FancyRegexOptions(
                 backtrack_limit=patterns.BACKTRACK_LIMIT
             ),
             keywords={patterns.GUARDED: patterns.guarded_keyword(budget)} if guarded else None,
         )
+
+
+def _resolve(path: Path) -> Path:
+    """``path.resolve()``, except for vendored schemas (their folder exists only by name)."""
+    from .. import catalog
+
+    return path if catalog.is_builtin(path) else path.resolve()
+
+
+def _read(path: Path) -> Any:
+    from .. import catalog
+
+    return catalog.read_schema(path) if catalog.is_builtin(path) else read_schema(path)
 
 
 def _offline_message(uri: str, written_as: str, keyword: str = "$ref") -> str:
