@@ -324,7 +324,11 @@ def _check_file(
     if baseline is not None and changes is None and summarizable(file_rules):
         summaries, known = _summarized_previous(claimed, baseline, fmt, file_rules)
     loaded = load(
-        claimed.path, claimed.display, fmt, max_bytes=None if sized else DEFAULT_MAX_BYTES
+        claimed.path,
+        claimed.display,
+        fmt,
+        max_bytes=None if sized else DEFAULT_MAX_BYTES,
+        yaml11=True,  # the yaml-1.1-ambiguity kind, on by default
     )
     findings += loader_severity(load_findings(loaded, claimed.display), file_rules)
     if any(f.kind == "parse-error" for f in findings):

@@ -39,8 +39,12 @@ def stamp(
     )
 
 
+LOADER_SEVERITY = {"yaml-1.1-ambiguity": Severity.WARNING}
+"""Loader findings that are not errors unless a declared rule says so."""
+
+
 def load_findings(loaded: Loaded, display: str) -> list[Finding]:
-    """Parse errors and repeated keys found while loading."""
+    """Parse errors, repeated keys and YAML 1.1 ambiguities found while loading."""
     out = []
     for problem in loaded.problems:
         source_line = loaded.source.line_text(problem.line) if loaded.source else None
@@ -48,7 +52,7 @@ def load_findings(loaded: Loaded, display: str) -> list[Finding]:
             Finding(
                 rule=problem.kind,
                 kind=problem.kind,
-                severity=Severity.ERROR,
+                severity=LOADER_SEVERITY.get(problem.kind, Severity.ERROR),
                 file=display,
                 path=problem.pointer,
                 line=problem.line,

@@ -28,6 +28,7 @@ ORDER = [
     "regex-safe",
     "cel",
     "no-duplicate-keys",
+    "yaml-1.1-ambiguity",
     "max-growth",
     "max-shrink",
     "no-removal",

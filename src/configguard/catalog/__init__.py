@@ -37,6 +37,9 @@ HOSTS = (
     "http://www.schemastore.org/",
 )
 """Where SchemaStore serves the schemas it hosts; ``$ref``s there are answered offline."""
+METASCHEMAS = "https://json-schema.org/"
+"""Entries for JSON Schema's own metaschemas (``*.schema.json``) never claim a file: a
+schema is checked against its metaschema by ``--check-metaschema``, not by its name."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ class Choice:
     exclude: tuple[str, ...] = ()
 
     def allows(self, entry: Entry) -> bool:
-        if not self.enabled:
+        if not self.enabled or entry.url.startswith(METASCHEMAS):
             return False
         names = (entry.name.lower(), entry.id)
         if self.only and not any(_named(names, p) for p in self.only):

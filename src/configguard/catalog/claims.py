@@ -30,11 +30,15 @@ def claim(settings: Settings, paths: Iterable[Path], cwd: Path) -> CatalogClaims
         return out
     known = builtin_catalog()
     root = os.path.abspath(settings.root) + os.sep
+    own = _own_files(settings)
+    folders = tuple(os.path.abspath(d) + os.sep for d in settings.schema_dirs)
     targets: dict[tuple[str, str], Target] = {}
     for path in paths:
         if path.suffix.lower() in SKIPPED_SUFFIXES:
             continue
         absolute = os.path.abspath(path)
+        if absolute in own or absolute.startswith(folders):
+            continue  # configguard's own inputs: its configuration, rules and schemas
         relative = absolute[len(root) :] if absolute.startswith(root) else absolute
         match = known.match(relative.replace(os.sep, "/"), settings.catalog)
         if match is None:
@@ -55,3 +59,13 @@ def claim(settings: Settings, paths: Iterable[Path], cwd: Path) -> CatalogClaims
         out.files.append(Claimed(path, display, (target,)))
         out.schemas.append((display, entry.label))
     return out
+
+
+def _own_files(settings: Settings) -> set[str]:
+    """The configuration file, and every target's schema and rules files."""
+    own = {os.path.abspath(settings.path)} if settings.path is not None else set()
+    for target in settings.targets:
+        if target.schema is not None:
+            own.add(os.path.abspath(target.schema))
+        own.update(os.path.abspath(r) for r in target.rules)
+    return own

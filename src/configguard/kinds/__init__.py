@@ -46,6 +46,7 @@ BUILTIN: dict[str, str] = {
     "no-removal": "configguard.kinds.no_removal:NoRemoval",
     "immutable": "configguard.kinds.immutable:Immutable",
     "max-churn": "configguard.kinds.max_churn:MaxChurn",
+    "yaml-1.1-ambiguity": "configguard.kinds.yaml_ambiguity:YamlAmbiguity",
 }
 
 POINTER_SCHEMA: dict[str, Any] = {
