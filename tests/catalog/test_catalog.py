@@ -202,3 +202,28 @@ def test_the_archive_is_opened_only_for_a_matched_file(tmp_path: Path) -> None:
     unmatched = run("check", "notes.yaml")
     assert "CLAIMS True" in unmatched and "ZIP False" in unmatched
     assert "ZIP True" in run("check", "a.json", ".travis.yml")
+
+
+def test_a_discriminator_picks_the_branch_the_headline_comes_from(project: Project) -> None:
+    """A drone pipeline with a wrong type: the error is the type, not `kind: secret`."""
+    project.write(".drone.yml", "kind: pipeline\ntype: dockerr\nname: default\nsteps: []\n")
+    result = project.run("check", "--no-color", ".drone.yml")
+    assert result.exit_code == 1
+    assert '.drone.yml:2:7: error [schema] /type: "dockerr" is not one of "docker"' in result.stdout
+    project.write(
+        "s.json",
+        {
+            "oneOf": [
+                {"properties": {"kind": {"const": "secret"}, "data": {"type": "string"}}},
+                {
+                    "properties": {
+                        "kind": {"const": "pipeline"},
+                        "steps": {"type": "array", "minItems": 1},
+                    }
+                },
+            ]
+        },
+    )
+    project.write("p.yaml", "kind: pipeline\nsteps: []\n")
+    small = project.run("check", "--no-color", "--schema", "s.json", "p.yaml")
+    assert "p.yaml:2:8: error [schema] /steps: 0 items, at least 1 required" in small.stdout

@@ -32,20 +32,27 @@ def _branch_errors(error: Any) -> list[list[Any]] | None:
 def best(error: Any) -> tuple[Any, list[Any]]:
     """The error to show for an anyOf/oneOf failure, and the others (jsonschema's best_match idea).
 
-    A branch that failed only because the value had the wrong type at the same place is
-    the least telling; among the rest, prefer the branch whose errors go deepest, then
-    the one with fewest errors.
+    Branches told apart by a discriminator (``kind: secret`` vs ``kind: pipeline``, a
+    ``const`` on a property of the object) come first: a branch whose ``const`` on a
+    property failed is one the value never meant. Then a branch that failed only because
+    the value had the wrong type at the same place is the least telling; among the rest,
+    prefer the branch whose errors go deepest, then the one with fewest errors.
     """
     branches = _branch_errors(error)
     if not branches:
         return error, []
     depth = len(error.instance_path)
 
-    def score(branch: list[Any]) -> tuple[bool, int, int]:
+    def score(branch: list[Any]) -> tuple[bool, bool, int, int]:
+        discriminated = any(
+            type(e.kind).__name__ == "Constant" and len(e.instance_path) == depth + 1
+            for e in branch
+        )
         shallow_type = all(
             type(e.kind).__name__ == "Type" and len(e.instance_path) == depth for e in branch
         )
-        return (not shallow_type, max(len(e.instance_path) for e in branch), -len(branch))
+        deepest = max(len(e.instance_path) for e in branch)
+        return (not discriminated, not shallow_type, deepest, -len(branch))
 
     ranked = sorted((b for b in branches if b), key=score, reverse=True)
     if not ranked:
