@@ -53,7 +53,7 @@ def main() -> None:
     """Lint proposed configuration changes before rollout."""
 
 
-@main.command()
+@main.command(short_help="Check config files against their schemas and rules.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 @click.option(
@@ -220,7 +220,7 @@ def check(
     sys.exit(report.exit_code(Severity.parse(fail_on)))
 
 
-@main.command("rules")
+@main.command("rules", short_help="List every rule kind with its arguments.")
 def rules_command() -> None:
     """List every rule kind (built-in and plugin) with its arguments."""
     from .errors import ConfigurationError
@@ -234,7 +234,7 @@ def rules_command() -> None:
     click.echo(text)
 
 
-@main.command("schemas")
+@main.command("schemas", short_help="List the built-in SchemaStore catalog.")
 @click.option("--all", "show_all", is_flag=True, help="Also list entries that are not vendored.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def schemas_command(show_all: bool, fmt: str) -> None:
@@ -274,7 +274,7 @@ def schemas_command(show_all: bool, fmt: str) -> None:
     click.echo(f"{len(entries)} entries, {vendored} vendored (SchemaStore catalog, Apache-2.0).")
 
 
-@main.command()
+@main.command(short_help="Explain a rule of the project, or a rule kind.")
 @click.argument("name")
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 def explain(name: str, config: str | None) -> None:
@@ -290,7 +290,7 @@ def explain(name: str, config: str | None) -> None:
     click.echo(text)
 
 
-@main.command()
+@main.command(short_help="Propose a configguard.yaml and starter rules.")
 @click.argument("root", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--dry-run", is_flag=True, help="Print the proposed files; write nothing.")
 def init(root: str, dry_run: bool) -> None:
@@ -326,7 +326,7 @@ def init(root: str, dry_run: bool) -> None:
     click.echo("Review them, then run: configguard check")
 
 
-@main.command()
+@main.command(short_help="Fuzz the programs that read the config files.")
 @click.argument("targets", nargs=-1)
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 @click.option(
