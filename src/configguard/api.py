@@ -28,6 +28,7 @@ from .rules import (
     unparsed_finding,
 )
 from .schemas import SchemaRegistry
+from .schemas.registry import Options as SchemaOptions
 from .settings import Settings, Target, find_config, load_settings
 from .suppress import apply_config, apply_inline, wanted
 from .suppress import select as filter_findings
@@ -93,6 +94,10 @@ def check(
     jobs: int | None = None,
     builtin_schema: str | None = None,
     catalog: bool | None = None,
+    disable_formats: Sequence[str] = (),
+    format_regex: str = "default",
+    base_uri: str | None = None,
+    no_cache: bool = False,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -110,17 +115,32 @@ def check(
     ``builtin_schema``: like ``schema``, one of the built-in catalog's schemas (by id or
     name). ``catalog``: False checks no file against the built-in catalog (default: the
     configuration's ``catalog:``, on); with no configuration file at all, the catalog
-    alone decides which files are checked.
+    alone decides which files are checked. ``disable_formats`` (names, or ``all``),
+    ``format_regex`` (``default``: ECMA-262, ``python``: Python's ``re``) and ``base_uri``
+    mean what check-jsonschema's options of those names mean. ``schema`` may be an
+    http(s) URL when remote references are allowed: it is downloaded once and kept under
+    ``.configguard/cache/`` (``no_cache``: downloaded again, refreshing that copy).
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     if builtin_schema is not None:
         schema = _builtin_schema(builtin_schema, schema)
+    if isinstance(schema, str) and schema.startswith(("http://", "https://")):
+        if not allow_remote_refs:
+            raise ConfigurationError(
+                f"--schema {schema} is on the network: configguard downloads only with "
+                "--allow-remote-refs (or give a local copy: --schema FILE)"
+            )
+        from .remote import fetch_schema
+
+        base_uri = base_uri or schema
+        schema = fetch_schema(schema, here / ".configguard" / "cache", use_cache=not no_cache)
     settings = resolve_settings(config, schema, here, zero_config=catalog is not False)
     if catalog is False:
         settings = settings._replace(catalog=dataclasses.replace(settings.catalog, enabled=False))
     registry = SchemaRegistry(
         tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
+        _schema_options(settings, disable_formats, format_regex, base_uri),
     )
     if schema is not None and not paths:
         raise ConfigurationError(
@@ -213,6 +233,19 @@ def check(
         notes=notes,
         schemas=used,
         hint=hint,
+    )
+
+
+def _schema_options(
+    settings: Settings, disable_formats: Sequence[str], format_regex: str, base_uri: str | None
+) -> SchemaOptions:
+    if format_regex not in ("default", "python"):
+        raise ConfigurationError(f"--format-regex {format_regex}: use default or python")
+    return SchemaOptions(
+        disable_formats=frozenset(disable_formats),
+        format_regex=format_regex,
+        base_uri=base_uri,
+        url_dirs=settings.schema_urls,
     )
 
 

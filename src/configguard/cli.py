@@ -60,7 +60,8 @@ def main() -> None:
     "--schema",
     "schema",
     metavar="FILE",
-    help="Check PATHS against this schema; no configuration file needed.",
+    help="Check PATHS against this schema (a file, or a URL with --allow-remote-refs); no "
+    "configuration file needed.",
 )
 @click.option(
     "--builtin-schema",
@@ -81,10 +82,34 @@ def main() -> None:
     help="Also register the schemas in DIR for offline $refs (repeatable).",
 )
 @click.option(
+    "--disable-formats",
+    "disable_formats",
+    metavar="NAMES",
+    multiple=True,
+    help="Do not check these formats (comma-separated, repeatable; `all`: no format is).",
+)
+@click.option(
+    "--format-regex",
+    type=click.Choice(["default", "python"]),
+    default="default",
+    show_default=True,
+    help="The `regex` format: ECMA-262 (default), or whatever Python's re compiles.",
+)
+@click.option(
+    "--base-uri",
+    metavar="URI",
+    help="Resolve the schema's relative $refs against URI (a schema_dirs url maps it offline).",
+)
+@click.option(
     "--allow-remote-refs",
     is_flag=True,
     default=None,
     help="Download $refs that no local schema provides.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="With --schema URL: download it again instead of using .configguard/cache/.",
 )
 @click.option(
     "--base",
@@ -161,7 +186,11 @@ def check(
     builtin_schema: str | None,
     no_catalog: bool,
     schema_dirs: tuple[str, ...],
+    disable_formats: tuple[str, ...],
+    format_regex: str,
+    base_uri: str | None,
     allow_remote_refs: bool | None,
+    no_cache: bool,
     base: str | None,
     base_path: str | None,
     fmt: str | None,
@@ -198,6 +227,10 @@ def check(
             schema=schema,
             builtin_schema=builtin_schema,
             catalog=False if no_catalog else None,
+            disable_formats=split_patterns(disable_formats),
+            format_regex=format_regex,
+            base_uri=base_uri,
+            no_cache=no_cache,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
             base=base,

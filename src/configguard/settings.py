@@ -43,6 +43,8 @@ class Settings(NamedTuple):
     """Folder that target globs and relative paths are resolved against."""
     targets: tuple[Target, ...] = ()
     schema_dirs: tuple[Path, ...] = ()
+    schema_urls: tuple[tuple[str, Path], ...] = ()
+    """(base URL, folder) of ``schema_dirs`` entries written ``{path, url}``."""
     allow_remote_refs: bool = False
     ignores: tuple[Ignore, ...] = ()
     """The ``ignore:`` list (suppressions by rule and file glob)."""
@@ -202,7 +204,12 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
         path=path,
         root=base,
         targets=targets,
-        schema_dirs=tuple(base / d for d in data.get("schema_dirs", ())),
+        schema_dirs=tuple(
+            base / (d if isinstance(d, str) else d["path"]) for d in data.get("schema_dirs", ())
+        ),
+        schema_urls=tuple(
+            (d["url"], base / d["path"]) for d in data.get("schema_dirs", ()) if isinstance(d, dict)
+        ),
         allow_remote_refs=bool(data.get("allow_remote_refs", False)),
         catalog=_catalog_choice(data.get("catalog", True)),
     )

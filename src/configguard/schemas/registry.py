@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +48,55 @@ def read_schema(path: Path) -> Any:
     return loaded.documents[0].data if loaded.documents else None
 
 
+@dataclass(frozen=True)
+class Options:
+    """How schemas are compiled: check-jsonschema's options, with the same meaning."""
+
+    disable_formats: frozenset[str] = frozenset()
+    """``format`` names not checked (``all``: none is)."""
+    format_regex: str = "default"
+    """``default``: the ``regex`` format is ECMA-262 (jsonschema-rs); ``python``: whatever
+    Python's ``re`` compiles (``(?i)`` and all)."""
+    base_uri: str | None = None
+    """Base URI of the schemas checked against (their relative ``$ref``s resolve there)."""
+    url_dirs: tuple[tuple[str, Path], ...] = ()
+    """(base URL, folder): a ``$ref`` to URL + NAME is the folder's NAME, whatever its $id."""
+
+
+def _formats(disabled: frozenset[str], regex: str) -> dict[str, Any]:
+    """Format checkers replacing jsonschema-rs's: disabled ones accept anything."""
+    out: dict[str, Any] = {name: _anything for name in disabled if name != "all"}
+    if regex == "python" and "regex" not in disabled:
+        out["regex"] = _python_regex
+    return out
+
+
+def _anything(value: str) -> bool:
+    return True
+
+
+def _python_regex(value: str) -> bool:
+    import re
+
+    try:
+        re.compile(value)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return True
+
+
 class SchemaRegistry:
     """Schemas under the configured directories, by ``$id`` and by file URL; compiled once."""
 
-    def __init__(self, schema_dirs: tuple[Path, ...] = (), allow_remote_refs: bool = False) -> None:
+    def __init__(
+        self,
+        schema_dirs: tuple[Path, ...] = (),
+        allow_remote_refs: bool = False,
+        options: Options | None = None,
+    ) -> None:
         self.schema_dirs = schema_dirs
         self.allow_remote_refs = allow_remote_refs
+        self.options = options or Options()
         self._by_uri: dict[str, Path] | None = None
         self._documents: dict[Path, Any] = {}
         self._compiled: dict[Path, CompiledSchema] = {}
@@ -104,6 +148,9 @@ class SchemaRegistry:
         key = normalize(uri)
         index = self._index()
         path = index.get(key)
+        for url, folder in self.options.url_dirs:
+            if path is None and key.startswith(url) and (folder / key[len(url) :]).is_file():
+                path = folder / key[len(url) :]
         if path is None and key.startswith("file://"):
             candidate = Path(key[len("file://") :])
             if candidate.is_file():
@@ -198,11 +245,14 @@ class SchemaRegistry:
 
         from .. import catalog
 
+        base_uri = catalog.uri_of(path) if catalog.is_builtin(path) else path.as_uri()
+        disabled = self.options.disable_formats
         return jsonschema_rs.validator_for(
             schema,
-            validate_formats=True,
+            validate_formats="all" not in disabled,
+            formats=_formats(disabled, self.options.format_regex) or None,
             retriever=self.retrieve,
-            base_uri=catalog.uri_of(path) if catalog.is_builtin(path) else path.as_uri(),
+            base_uri=self.options.base_uri or base_uri,
             # bounds what stays native too (patternProperties keys, $refs into odd places)
             pattern_options=jsonschema_rs.FancyRegexOptions(
                 backtrack_limit=patterns.BACKTRACK_LIMIT

@@ -1,0 +1,129 @@
+"""check-jsonschema's options, with the same meaning: formats, base URIs, remote schemas."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Project
+
+FORMATS = {
+    "type": "object",
+    "properties": {
+        "when": {"format": "date"},
+        "mail": {"format": "email"},
+        "re": {"format": "regex"},
+    },
+}
+DATA = '{"when": "not a date", "mail": "nope", "re": "(?i)abc"}'
+
+
+def paths(project: Project, *args: str) -> tuple[int, list[str]]:
+    code, report = project.json("check", *args)
+    return code, [f["path"] for f in report["findings"]]
+
+
+def test_disable_formats(project: Project) -> None:
+    project.write("s.json", FORMATS)
+    project.write("x.json", DATA)
+    base = ("--schema", "s.json", "x.json")
+    assert paths(project, *base) == (1, ["/when", "/mail", "/re"])
+    assert paths(project, *base, "--disable-formats", "date,email") == (1, ["/re"])
+    assert paths(project, *base, "--disable-formats", "date", "--disable-formats", "re") == (
+        1,
+        ["/mail", "/re"],  # an unknown name disables nothing
+    )
+    assert paths(project, *base, "--disable-formats", "all") == (0, [])
+
+
+def test_format_regex_python_accepts_what_re_compiles(project: Project) -> None:
+    project.write("s.json", {"properties": {"re": {"format": "regex"}}})
+    project.write("x.json", '{"re": "(?i)abc"}')
+    project.write("bad.json", '{"re": "(unclosed"}')
+    assert paths(project, "--schema", "s.json", "x.json") == (1, ["/re"])  # ECMA-262
+    assert paths(project, "--schema", "s.json", "x.json", "--format-regex", "python") == (0, [])
+    assert paths(project, "--schema", "s.json", "bad.json", "--format-regex", "python") == (
+        1,
+        ["/re"],
+    )
+    wrong = project.run("check", "--schema", "s.json", "x.json", "--format-regex", "perl")
+    assert wrong.exit_code == 2
+
+
+def test_base_uri_and_a_schema_dir_mapped_to_a_url(project: Project) -> None:
+    project.write("s.json", {"properties": {"port": {"$ref": "defs/port.json"}}})
+    # the $id differs from where it is published, or is missing: the url mapping decides
+    project.write("schemas/port.json", {"$id": "https://other.example/p.json", "maximum": 10})
+    project.write("schemas/name.json", {"type": "string"})
+    project.write("x.json", '{"port": 99}')
+    project.write(
+        "configguard.yaml",
+        "version: 1\n"
+        "schema_dirs: [{path: schemas/, url: 'https://example.com/schemas/defs/'}]\n"
+        "targets:\n  x: {files: [x.json], schema: s.json}\n",
+    )
+    assert project.run("check").exit_code == 2  # defs/port.json next to s.json: not there
+    code, found = paths(project, "--base-uri", "https://example.com/schemas/main.json")
+    assert (code, found) == (1, ["/port"])
+    project.write("s.json", {"properties": {"n": {"$ref": "defs/name.json"}}})
+    project.write("x.json", '{"n": 3}')
+    assert paths(project, "--base-uri", "https://example.com/schemas/") == (1, ["/n"])
+
+
+def test_a_bad_schema_dirs_entry_is_exit_two(project: Project) -> None:
+    project.write("configguard.yaml", "version: 1\nschema_dirs: [{path: s/}]\n")
+    result = project.run("check")
+    assert result.exit_code == 2 and "configguard.yaml:2" in result.stderr
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An HTTP server on the loopback address serving a folder."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", folder
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_schema_url_only_with_remote_refs_and_cached(
+    project: Project, server: tuple[str, Path]
+) -> None:
+    url, folder = server
+    (folder / "app.json").write_text(
+        json.dumps({"properties": {"replicas": {"$ref": "defs.json#/max"}}})
+    )
+    (folder / "defs.json").write_text(json.dumps({"max": {"maximum": 10}}))
+    project.write("x.yaml", "replicas: 12\n")
+    refused = project.run("check", "--schema", f"{url}/app.json", "x.yaml")
+    assert refused.exit_code == 2
+    assert "only with --allow-remote-refs" in refused.stderr
+    assert not (project.root / ".configguard").exists()  # nothing fetched, nothing written
+    args = ("--schema", f"{url}/app.json", "--allow-remote-refs", "x.yaml")
+    assert paths(project, *args) == (1, ["/replicas"])  # its relative $ref: from the server
+    cached = list((project.root / ".configguard" / "cache").iterdir())
+    assert len(cached) == 1 and json.loads(cached[0].read_text())["properties"]
+    (folder / "app.json").write_text(json.dumps({"properties": {"replicas": {"maximum": 100}}}))
+    assert paths(project, *args) == (1, ["/replicas"])  # the cached copy
+    assert paths(project, *args, "--no-cache") == (0, [])  # downloaded again
+    (folder / "app.json").unlink()
+    gone = project.run("check", *args, "--no-cache")
+    assert gone.exit_code == 2 and "cannot download" in gone.stderr
