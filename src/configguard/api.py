@@ -98,6 +98,7 @@ def check(
     format_regex: str = "default",
     base_uri: str | None = None,
     no_cache: bool = False,
+    data_transform: str | None = None,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -120,6 +121,8 @@ def check(
     mean what check-jsonschema's options of those names mean. ``schema`` may be an
     http(s) URL when remote references are allowed: it is downloaded once and kept under
     ``.configguard/cache/`` (``no_cache``: downloaded again, refreshing that copy).
+    ``data_transform`` (``azure-pipelines``, ``gitlab-ci``) reshapes the data the schema
+    sees, as check-jsonschema's option does.
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     if builtin_schema is not None:
@@ -140,7 +143,7 @@ def check(
     registry = SchemaRegistry(
         tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
-        _schema_options(settings, disable_formats, format_regex, base_uri),
+        _schema_options(settings, disable_formats, format_regex, base_uri, data_transform),
     )
     if schema is not None and not paths:
         raise ConfigurationError(
@@ -237,11 +240,20 @@ def check(
 
 
 def _schema_options(
-    settings: Settings, disable_formats: Sequence[str], format_regex: str, base_uri: str | None
+    settings: Settings,
+    disable_formats: Sequence[str],
+    format_regex: str,
+    base_uri: str | None,
+    data_transform: str | None,
 ) -> SchemaOptions:
     if format_regex not in ("default", "python"):
         raise ConfigurationError(f"--format-regex {format_regex}: use default or python")
+    if data_transform is not None:
+        from .transforms import get
+
+        get(data_transform)  # an unknown name is exit 2 before any file is read
     return SchemaOptions(
+        data_transform=data_transform,
         disable_formats=frozenset(disable_formats),
         format_regex=format_regex,
         base_uri=base_uri,

@@ -107,6 +107,11 @@ def main() -> None:
     help="Download $refs that no local schema provides.",
 )
 @click.option(
+    "--data-transform",
+    type=click.Choice(["azure-pipelines", "gitlab-ci"]),
+    help="Reshape the data before schema validation, as check-jsonschema does.",
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="With --schema URL: download it again instead of using .configguard/cache/.",
@@ -190,6 +195,7 @@ def check(
     format_regex: str,
     base_uri: str | None,
     allow_remote_refs: bool | None,
+    data_transform: str | None,
     no_cache: bool,
     base: str | None,
     base_path: str | None,
@@ -231,6 +237,7 @@ def check(
             format_regex=format_regex,
             base_uri=base_uri,
             no_cache=no_cache,
+            data_transform=data_transform,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
             base=base,

@@ -127,3 +127,73 @@ def test_schema_url_only_with_remote_refs_and_cached(
     (folder / "app.json").unlink()
     gone = project.run("check", *args, "--no-cache")
     assert gone.exit_code == 2 and "cannot download" in gone.stderr
+
+
+AZURE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "pool": {"type": "string"},
+        "variables": {"type": "object", "additionalProperties": {"type": "string"}},
+        "steps": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["script"],
+                "additionalProperties": False,
+                "properties": {"script": {"type": "string"}},
+            },
+        },
+    },
+}
+AZURE = """
+pool: ubuntu
+variables:
+  ${{ if eq(parameters.env, 'prod') }}:
+    tier: gold
+steps:
+  - script: make
+  - ${{ each step in parameters.steps }}:
+    - script: ${{ step }}
+  - ${{ if true }}:
+    - scirpt: oops
+"""
+
+
+def test_data_transform_azure_pipelines(project: Project) -> None:
+    project.write("s.json", AZURE_SCHEMA)
+    project.write("azure-pipelines.yml", AZURE)
+    args = ("--schema", "s.json", "azure-pipelines.yml")
+    code, found = paths(project, *args)
+    assert code == 1 and "/variables/${{ if eq(parameters.env, 'prod') }}" in found
+    code, found = paths(project, *args, "--data-transform", "azure-pipelines")
+    assert (code, found) == (1, ["/steps/2", "/steps/2/scirpt"])  # only the real mistake
+    assert project.run("check", *args, "--data-transform", "cobol").exit_code == 2
+
+
+def test_data_transform_gitlab_ci_reads_reference_tags(project: Project) -> None:
+    project.write(
+        "s.json",
+        {
+            "additionalProperties": {
+                "properties": {
+                    "script": {
+                        "type": "array",
+                        "items": {
+                            "anyOf": [
+                                {"type": "string"},
+                                {"type": "array", "items": {"type": "string"}},
+                            ]
+                        },
+                    }
+                }
+            }
+        },
+    )
+    project.write(
+        ".gitlab-ci.yml",
+        ".setup:\n  script: [echo hi]\ntest:\n  script:\n    - !reference [.setup, script]\n",
+    )
+    args = ("--schema", "s.json", ".gitlab-ci.yml")
+    assert paths(project, *args, "--data-transform", "gitlab-ci") == (0, [])
+    assert paths(project, *args) == (0, [])  # the same without it: the tag's value is kept

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class Options:
     """Base URI of the schemas checked against (their relative ``$ref``s resolve there)."""
     url_dirs: tuple[tuple[str, Path], ...] = ()
     """(base URL, folder): a ``$ref`` to URL + NAME is the folder's NAME, whatever its $id."""
+    data_transform: str | None = None
+    """A ``transforms`` name applied to the data before validation (azure-pipelines...)."""
 
 
 def _formats(disabled: frozenset[str], regex: str) -> dict[str, Any]:
@@ -236,7 +239,12 @@ class SchemaRegistry:
             raise ConfigurationError(
                 f"schema cannot be used: {reason}", catalog.display(path)
             ) from None
-        return CompiledSchema(path, validator, budget)
+        transform = None
+        if self.options.data_transform:
+            from ..transforms import get
+
+            transform = get(self.options.data_transform)
+        return CompiledSchema(path, validator, budget, transform)
 
     def _validator(
         self, schema: Any, path: Path, budget: patterns.PatternBudget, guarded: bool
@@ -292,14 +300,21 @@ class CompiledSchema:
     """A compiled validator and the translation of its errors into located hits."""
 
     def __init__(
-        self, path: Path, validator: Any, budget: patterns.PatternBudget | None = None
+        self,
+        path: Path,
+        validator: Any,
+        budget: patterns.PatternBudget | None = None,
+        transform: Callable[[Any], Any] | None = None,
     ) -> None:
         self.path = path
         self._validator = validator
         self._budget = budget or patterns.PatternBudget()
+        self._transform = transform
 
     def hits(self, data: Any) -> list[Hit]:
         self._budget.reset()
+        if self._transform is not None:
+            data = self._transform(data)
         try:
             # with guarded patterns, one pass: a value is judged once, within the budget
             if not self._budget.patterns and self._validator.is_valid(data):
