@@ -99,6 +99,7 @@ def check(
     base_uri: str | None = None,
     no_cache: bool = False,
     data_transform: str | None = None,
+    check_metaschema: bool = False,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -122,7 +123,8 @@ def check(
     http(s) URL when remote references are allowed: it is downloaded once and kept under
     ``.configguard/cache/`` (``no_cache``: downloaded again, refreshing that copy).
     ``data_transform`` (``azure-pipelines``, ``gitlab-ci``) reshapes the data the schema
-    sees, as check-jsonschema's option does.
+    sees, as check-jsonschema's option does. ``check_metaschema``: ``paths`` are schemas,
+    each checked against the metaschema of the draft it declares (offline).
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
     if builtin_schema is not None:
@@ -145,6 +147,11 @@ def check(
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
         _schema_options(settings, disable_formats, format_regex, base_uri, data_transform),
     )
+    if check_metaschema and (schema is not None or not paths):
+        raise ConfigurationError(
+            "--check-metaschema checks the schema files given: configguard check "
+            "--check-metaschema SCHEMA..."
+        )
     if schema is not None and not paths:
         raise ConfigurationError(
             "--schema needs the files to check: configguard check --schema SCHEMA FILE..."
@@ -184,7 +191,9 @@ def check(
         if not given and base is not None:
             deleted = screen(_deletions(baseline, settings, here, rules))
             return Report.build(deleted, 0, [] if summarize else None)
-    if schema is not None and settings.path is None:
+    if check_metaschema:
+        files = _metaschema_claims(expand(given, CONFIG_SUFFIXES), here)
+    elif schema is not None and settings.path is None:
         files = [
             Claimed(p, display_path(p, here), settings.targets)
             for p in expand(given, CONFIG_SUFFIXES)
@@ -237,6 +246,22 @@ def check(
         schemas=used,
         hint=hint,
     )
+
+
+def _metaschema_claims(paths: list[Path], here: Path) -> list[Claimed]:
+    """Each schema file claimed by the metaschema of its declared draft."""
+    from .catalog import metaschema_for
+    from .schemas import read_schema
+
+    out = []
+    for path in paths:
+        try:
+            declared = read_schema(path)
+        except ConfigurationError:
+            declared = None  # checking it reports the parse error where it is
+        target = Target("metaschema", ("*",), schema=metaschema_for(declared))
+        out.append(Claimed(path, display_path(path, here), (target,)))
+    return out
 
 
 def _schema_options(

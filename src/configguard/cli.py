@@ -107,6 +107,11 @@ def main() -> None:
     help="Download $refs that no local schema provides.",
 )
 @click.option(
+    "--check-metaschema",
+    is_flag=True,
+    help="PATHS are schemas: check each against the metaschema of the draft it declares.",
+)
+@click.option(
     "--data-transform",
     type=click.Choice(["azure-pipelines", "gitlab-ci"]),
     help="Reshape the data before schema validation, as check-jsonschema does.",
@@ -195,6 +200,7 @@ def check(
     format_regex: str,
     base_uri: str | None,
     allow_remote_refs: bool | None,
+    check_metaschema: bool,
     data_transform: str | None,
     no_cache: bool,
     base: str | None,
@@ -238,6 +244,7 @@ def check(
             base_uri=base_uri,
             no_cache=no_cache,
             data_transform=data_transform,
+            check_metaschema=check_metaschema,
             schema_dirs=schema_dirs,
             allow_remote_refs=allow_remote_refs,
             base=base,

@@ -197,3 +197,34 @@ def test_data_transform_gitlab_ci_reads_reference_tags(project: Project) -> None
     args = ("--schema", "s.json", ".gitlab-ci.yml")
     assert paths(project, *args, "--data-transform", "gitlab-ci") == (0, [])
     assert paths(project, *args) == (0, [])  # the same without it: the tag's value is kept
+
+
+def test_check_metaschema(project: Project) -> None:
+    project.write(
+        "bad.schema.json",
+        {"$schema": "http://json-schema.org/draft-07/schema#", "type": "strin"},
+    )
+    project.write(
+        "old.schema.json",
+        {"$schema": "http://json-schema.org/draft-04/schema#", "exclusiveMinimum": 3},
+    )  # a boolean in draft 4
+    project.write("y.schema.yaml", "type: object\nproperties:\n  a: {maxLength: -1}\n")
+    project.write("good.schema.json", {"type": "object"})
+    code, report = project.json(
+        "check",
+        "--check-metaschema",
+        "bad.schema.json",
+        "old.schema.json",
+        "y.schema.yaml",
+        "good.schema.json",
+    )
+    assert code == 1
+    found = [(f["file"], f["path"], f["line"]) for f in report["findings"]]
+    assert found == [
+        ("bad.schema.json", "/type", 3),
+        ("old.schema.json", "", 1),  # draft 4: exclusiveMinimum needs minimum
+        ("old.schema.json", "/exclusiveMinimum", 3),
+        ("y.schema.yaml", "/properties/a/maxLength", 3),
+    ]
+    assert report["summary"]["files"] == 4
+    assert project.run("check", "--check-metaschema").exit_code == 2  # needs the files

@@ -103,6 +103,36 @@ def _named(names: tuple[str, str], pattern: str) -> bool:
     return any(fnmatch.fnmatchcase(n, pattern) for n in names)
 
 
+DRAFTS = {
+    "draft-04": "http://json-schema.org/draft-04/schema#",
+    "draft-06": "http://json-schema.org/draft-06/schema#",
+    "draft-07": "http://json-schema.org/draft-07/schema#",
+    "2019-09": "https://json-schema.org/draft/2019-09/schema",
+    "2020-12": "https://json-schema.org/draft/2020-12/schema",
+}
+"""JSON Schema's metaschemas, which jsonschema-rs holds itself (offline)."""
+
+
+def metaschema_for(schema: Any) -> Path:
+    """The (virtual) metaschema a schema document declares with ``$schema`` (2020-12 when
+    it declares none, or one that is not a JSON Schema draft)."""
+    declared = schema.get("$schema") if isinstance(schema, dict) else None
+    wanted = (
+        declared.rstrip("#").replace("https://", "http://") if isinstance(declared, str) else ""
+    )
+    for name, url in DRAFTS.items():
+        if url.rstrip("#").replace("https://", "http://") == wanted:
+            return BUILTIN / f"metaschema-{name}.json"
+    return BUILTIN / "metaschema-2020-12.json"
+
+
+def _same_uri(a: str, b: str) -> bool:
+    def plain(uri: str) -> str:
+        return uri.rstrip("#").replace("https://", "http://", 1)
+
+    return plain(a) == plain(b)
+
+
 def is_builtin(path: Path) -> bool:
     return path.parent == BUILTIN
 
@@ -147,6 +177,9 @@ def _archive_names() -> frozenset[str]:
 
 def read_schema(path: Path) -> Any:
     """A vendored schema, parsed (a fresh copy each call: the registry adjusts it in place)."""
+    draft = path.name.removeprefix("metaschema-").removesuffix(".json")
+    if path.name.startswith("metaschema-") and draft in DRAFTS:
+        return {"$schema": DRAFTS[draft], "$ref": DRAFTS[draft]}
     try:
         raw = _archive().read(f"schemas/{path.name}")
     except KeyError:
