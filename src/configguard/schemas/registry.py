@@ -112,6 +112,8 @@ class SchemaRegistry:
         """Whether the schema being compiled reached one of those."""
         self._missing: list[str] = []
         """URIs refused while compiling the current schema, to explain a failure."""
+        self._stand_ins: dict[str, Any] | None = None
+        """While compiling with stand-ins: missing URI -> the document standing in for it."""
 
     # -- the offline index -------------------------------------------------------------
     def _index(self) -> dict[str, Path]:
@@ -166,8 +168,42 @@ class SchemaRegistry:
             return self.for_compiling(path)
         if self.allow_remote_refs and key.startswith(("http://", "https://")):
             return _download(key)
+        if self._stand_ins is not None:
+            if key not in self._stand_ins:
+                self._stand_ins[key] = self._stand_in(key)
+            return self._stand_ins[key]
         self._missing.append(key)
         raise LookupError(_offline_message(key, ""))
+
+    def _stand_in(self, uri: str) -> Any:
+        """A document for an unavailable ``uri``: every place the schemas read so far refer
+        to in it (``#/definitions/x``) holds the keyword that fails where a value reaches it."""
+        document: dict[str, Any] = {UNAVAILABLE: uri}
+        for _path, schema in self._documents.items():
+            stack = [schema]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, list):
+                    stack.extend(node)
+                    continue
+                if not isinstance(node, dict):
+                    continue
+                stack.extend(node.values())
+                ref = node.get("$ref")
+                if not isinstance(ref, str) or "#/" not in ref:
+                    continue
+                target, fragment = ref.split("#", 1)
+                if not target or not (target == uri or uri.endswith("/" + target.lstrip("./"))):
+                    continue
+                place = document
+                for raw in fragment.strip("/").split("/"):
+                    part = raw.replace("~1", "/").replace("~0", "~")
+                    child = place.setdefault(part, {})
+                    if not isinstance(child, dict):
+                        break
+                    place = child
+                place[UNAVAILABLE] = f"{uri}#{fragment}"
+        return document
 
     def _written_as(self, uri: str) -> str:
         """Where a schema already read refers to ``uri``: " (written "x" in y.json)" or ""."""
@@ -221,6 +257,7 @@ class SchemaRegistry:
             raise ConfigurationError("a schema must be a JSON object or a boolean", str(path))
         self._missing.clear()
         budget = patterns.PatternBudget()
+        validator = None
         try:
             guarded = path in self._guards
             self._guards_seen = guarded
@@ -229,16 +266,19 @@ class SchemaRegistry:
                 validator = self._validator(schema, path, budget, True)
         except (jsonschema_rs.ValidationError, ValueError) as exc:
             reason = str(exc).split("\n", 1)[0]
-            if self._missing:  # jsonschema-rs wraps our LookupError; say it plainly
+            declared = schema.get("$schema") if isinstance(schema, dict) else None
+            if self._missing and isinstance(declared, str) and normalize(declared) in self._missing:
+                reason = _offline_message(normalize(declared), " (not a known draft)", "$schema")
+            elif self._missing:
+                # a missing $ref matters only where a file reaches it: compile again with
+                # stand-ins that fail there, with a message naming the reference
                 uri = self._missing[-1]
-                declared = schema.get("$schema") if isinstance(schema, dict) else None
-                if isinstance(declared, str) and normalize(declared) == uri:
-                    reason = _offline_message(uri, " (not a known draft)", "$schema")
-                else:
-                    reason = _offline_message(uri, self._written_as(uri))
-            raise ConfigurationError(
-                f"schema cannot be used: {reason}", catalog.display(path)
-            ) from None
+                reason = _offline_message(uri, self._written_as(uri))
+                validator = self._with_stand_ins(schema, path, budget)
+            if validator is None:
+                raise ConfigurationError(
+                    f"schema cannot be used: {reason}", catalog.display(path)
+                ) from None
         transform = None
         if self.options.data_transform:
             from ..transforms import get
@@ -246,8 +286,25 @@ class SchemaRegistry:
             transform = get(self.options.data_transform)
         return CompiledSchema(path, validator, budget, transform)
 
+    def _with_stand_ins(self, schema: Any, path: Path, budget: patterns.PatternBudget) -> Any:
+        """The validator with unavailable documents stood in for; None if it still fails."""
+        import jsonschema_rs
+
+        self._stand_ins = {}
+        try:
+            return self._validator(schema, path, budget, True, stand_ins=True)
+        except (jsonschema_rs.ValidationError, ValueError):
+            return None
+        finally:
+            self._stand_ins = None
+
     def _validator(
-        self, schema: Any, path: Path, budget: patterns.PatternBudget, guarded: bool
+        self,
+        schema: Any,
+        path: Path,
+        budget: patterns.PatternBudget,
+        guarded: bool,
+        stand_ins: bool = False,
     ) -> Any:
         import jsonschema_rs
 
@@ -265,8 +322,35 @@ class SchemaRegistry:
             pattern_options=jsonschema_rs.FancyRegexOptions(
                 backtrack_limit=patterns.BACKTRACK_LIMIT
             ),
-            keywords={patterns.GUARDED: patterns.guarded_keyword(budget)} if guarded else None,
+            keywords=_keywords(budget, guarded, stand_ins),
         )
+
+
+UNAVAILABLE = "x-configguard-unavailable"
+"""The keyword of a stand-in for a ``$ref`` that is not available offline."""
+
+
+def _keywords(budget: patterns.PatternBudget, guarded: bool, stand_ins: bool) -> Any:
+    keywords: dict[str, Any] = {}
+    if guarded:
+        keywords[patterns.GUARDED] = patterns.guarded_keyword(budget)
+    if stand_ins:
+        keywords[UNAVAILABLE] = _Unavailable
+    return keywords or None
+
+
+class _Unavailable:
+    """Fails every value that reaches a ``$ref`` that is not available offline."""
+
+    def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+        self.message = (
+            f"$ref {value} is not available offline, so this value is not checked against it: "
+            "put that schema (with its $id) in a schema_dirs folder (or map its URL with "
+            "{path, url}), or allow remote references (allow_remote_refs: true)"
+        )
+
+    def validate(self, instance: Any) -> None:
+        raise ValueError(self.message)
 
 
 def _resolve(path: Path) -> Path:
