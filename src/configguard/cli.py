@@ -112,6 +112,13 @@ def main() -> None:
     help="PATHS are schemas: check each against the metaschema of the draft it declares.",
 )
 @click.option(
+    "--add-ignores",
+    "add_ignores",
+    metavar="REASON",
+    help="Write today's findings as ignore: entries (with REASON, until a quarter ahead) into "
+    "the configuration file, keeping its comments; for adopting configguard.",
+)
+@click.option(
     "--data-transform",
     type=click.Choice(["azure-pipelines", "gitlab-ci"]),
     help="Reshape the data before schema validation, as check-jsonschema does.",
@@ -200,6 +207,7 @@ def check(
     format_regex: str,
     base_uri: str | None,
     allow_remote_refs: bool | None,
+    add_ignores: str | None,
     check_metaschema: bool,
     data_transform: str | None,
     no_cache: bool,
@@ -233,29 +241,36 @@ def check(
 
     try:
         destinations = report_outputs.plan(fmt, outputs)
-        report = api.check(
-            paths,
-            config=config,
-            schema=schema,
-            builtin_schema=builtin_schema,
-            catalog=False if no_catalog else None,
-            disable_formats=split_patterns(disable_formats),
-            format_regex=format_regex,
-            base_uri=base_uri,
-            no_cache=no_cache,
-            data_transform=data_transform,
-            check_metaschema=check_metaschema,
-            schema_dirs=schema_dirs,
-            allow_remote_refs=allow_remote_refs,
-            base=base,
-            base_path=base_path,
-            no_consumer=no_consumer,
-            jobs=jobs or None,
-            summarize=bool(base or base_path)
-            and (verbose > 0 or any(d.format != "text" for d in destinations)),
-            select=split_patterns(select),
-            ignore=split_patterns(ignore),
-        )
+
+        def run() -> Any:
+            return api.check(
+                paths,
+                config=config,
+                schema=schema,
+                builtin_schema=builtin_schema,
+                catalog=False if no_catalog else None,
+                disable_formats=split_patterns(disable_formats),
+                format_regex=format_regex,
+                base_uri=base_uri,
+                no_cache=no_cache,
+                data_transform=data_transform,
+                check_metaschema=check_metaschema,
+                schema_dirs=schema_dirs,
+                allow_remote_refs=allow_remote_refs,
+                base=base,
+                base_path=base_path,
+                no_consumer=no_consumer,
+                jobs=jobs or None,
+                summarize=bool(base or base_path)
+                and (verbose > 0 or any(d.format != "text" for d in destinations)),
+                select=split_patterns(select),
+                ignore=split_patterns(ignore),
+            )
+
+        if add_ignores is not None:
+            _add_ignores(run, config, add_ignores)
+            return
+        report = run()
         stdout = sys.stdout
         options = ReportOptions(
             color=_use_color(color, stdout), verbose=verbose, width=_width(stdout), quiet=quiet
@@ -265,6 +280,26 @@ def check(
         _fail(str(exc))
         return
     sys.exit(report.exit_code(Severity.parse(fail_on)))
+
+
+def _add_ignores(run: Any, config: str | None, reason: str) -> None:
+    """``check --add-ignores REASON``: today's findings written as ``ignore:`` entries."""
+    from pathlib import Path
+
+    from . import api
+    from .adopt import add_ignores, entries_text
+
+    here = Path.cwd()
+    settings = api.resolve_settings(config, None, here, zero_config=True)
+    added = add_ignores(run, settings.path, settings.root, here, reason)
+    where = os.path.relpath(added.path)
+    if not added.entries:
+        click.echo(f"Nothing to add to {where}: no finding that an ignore entry would cover.")
+        return
+    click.echo(
+        f"Added {len(added.entries)} ignore entries to {where} (until {added.until}):\n"
+        + entries_text(added.entries)
+    )
 
 
 @main.command("rules", short_help="List every rule kind with its arguments.")
