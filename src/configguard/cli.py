@@ -369,7 +369,10 @@ def explain(name: str, config: str | None) -> None:
     except ConfigurationError as exc:
         _fail(str(exc))
         return
-    click.echo(text)
+    from .reporters.rst import render
+
+    stdout = sys.stdout
+    click.echo(render(text, color=_use_color(None, stdout), width=_width(stdout)), nl=False)
 
 
 @main.command(short_help="Propose a configguard.yaml and starter rules.")
