@@ -193,7 +193,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
             name=name,
             files=tuple(spec["files"]),
             exclude=tuple(spec.get("exclude", ())),
-            schema=(base / spec["schema"]) if spec.get("schema") else None,
+            schema=_schema_path(spec["schema"], base) if spec.get("schema") else None,
             format=spec.get("format"),
             rules=tuple(base / r for r in _as_list(spec.get("rules", ()))),
             consumer=_consumer(spec, name, base, path),
@@ -213,6 +213,15 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
         allow_remote_refs=bool(data.get("allow_remote_refs", False)),
         catalog=_catalog_choice(data.get("catalog", True)),
     )
+
+
+def _schema_path(schema: str, base: Path) -> Path:
+    """A target's ``schema:``: a path, or ``builtin:ID`` for a built-in catalog schema."""
+    if schema.startswith("builtin:"):
+        from .catalog import catalog
+
+        return catalog().find(schema[len("builtin:") :]).path
+    return base / schema
 
 
 def _catalog_choice(value: bool | dict[str, list[str]]) -> Choice:

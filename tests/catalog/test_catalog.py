@@ -227,3 +227,22 @@ def test_a_discriminator_picks_the_branch_the_headline_comes_from(project: Proje
     project.write("p.yaml", "kind: pipeline\nsteps: []\n")
     small = project.run("check", "--no-color", "--schema", "s.json", "p.yaml")
     assert "p.yaml:2:8: error [schema] /steps: 0 items, at least 1 required" in small.stdout
+
+
+def test_init_attaches_the_catalog_schema_and_targets_may_name_it(project: Project) -> None:
+    ok = "on: push\njobs:\n  t:\n    runs-on: linux\n    steps: [{run: make}]\n"
+    project.write(".github/workflows/ci.yml", ok)
+    project.write(".github/workflows/release.yml", ok.replace("make", "make release"))
+    project.write("conf/a.json", '{"a": 1}')
+    result = project.run("init")
+    assert result.exit_code == 0, result.output
+    config = (project.root / "configguard.yaml").read_text(encoding="utf-8")
+    assert 'schema: "builtin:github-workflow"  # accepts all 2 files today' in config
+    project.write(".github/workflows/ci.yml", ok.replace("[{run: make}]", "3"))
+    checked = project.run("check", "--no-color", "-q", "--select", "schema")
+    assert checked.exit_code == 1
+    assert ".github/workflows/ci.yml:5:12: error [schema] /jobs/t/steps" in checked.stdout
+    project.write(
+        "configguard.yaml", "version: 1\ntargets:\n  t: {files: [a.json], schema: 'builtin:nope'}\n"
+    )
+    assert "no built-in schema 'nope'" in project.run("check").stderr
