@@ -73,7 +73,7 @@ def main() -> int:
         root = Path(folder)
         project(root)
         times: dict[tuple[str, str], list[float]] = {}
-        for case, (argv, where) in CASES.items():
+        for argv, where in CASES.values():
             for tree in (base, new):
                 run(tree, argv, root / where)  # warm-up: bytecode written
         for _ in range(rounds):
