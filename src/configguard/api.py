@@ -141,7 +141,7 @@ def check(
         schema = fetch_schema(schema, here / ".configguard" / "cache", use_cache=not no_cache)
     settings = resolve_settings(config, schema, here, zero_config=catalog is not False)
     if catalog is False:
-        settings = settings._replace(catalog=dataclasses.replace(settings.catalog, enabled=False))
+        settings = settings._replace(catalog=settings.catalog._replace(enabled=False))
     registry = SchemaRegistry(
         tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,

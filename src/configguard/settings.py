@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .catalog import Choice
 from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
@@ -24,6 +23,30 @@ if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
     from .consumers import ConsumerSpec
 
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
+
+
+class CatalogChoice(NamedTuple):
+    """The ``catalog:`` setting: on or off, narrowed by entry names or ids (``*`` globs)."""
+
+    enabled: bool = True
+    only: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def allows(self, entry: Any) -> bool:
+        """Whether the built-in catalog ``entry`` (a ``catalog.Entry``) may claim files;
+        JSON Schema's own metaschemas never do (``--check-metaschema`` is for schemas)."""
+        from fnmatch import fnmatchcase
+
+        if not self.enabled or entry.url.startswith("https://json-schema.org/"):
+            return False
+        names = (entry.name.lower(), entry.id)
+
+        def named(pattern: str) -> bool:
+            return any(fnmatchcase(n, pattern.lower()) for n in names)
+
+        if self.only and not any(named(p) for p in self.only):
+            return False
+        return not any(named(p) for p in self.exclude)
 
 
 class Target(NamedTuple):
@@ -48,7 +71,7 @@ class Settings(NamedTuple):
     allow_remote_refs: bool = False
     ignores: tuple[Ignore, ...] = ()
     """The ``ignore:`` list (suppressions by rule and file glob)."""
-    catalog: Choice = Choice()
+    catalog: CatalogChoice = CatalogChoice()
     """Which built-in catalog schemas files that no target claims are checked against."""
 
 
@@ -224,7 +247,7 @@ def _schema_path(schema: str, base: Path) -> Path:
     return base / schema
 
 
-def _catalog_choice(value: bool | dict[str, list[str]]) -> Choice:
+def _catalog_choice(value: bool | dict[str, list[str]]) -> CatalogChoice:
     if isinstance(value, bool):
-        return Choice(value)
-    return Choice(True, tuple(value.get("only", ())), tuple(value.get("exclude", ())))
+        return CatalogChoice(value)
+    return CatalogChoice(True, tuple(value.get("only", ())), tuple(value.get("exclude", ())))

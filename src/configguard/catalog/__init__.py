@@ -13,18 +13,17 @@ exist on disk: the registry reads such paths from the archive, so the rest of co
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ConfigurationError
+from ..settings import CatalogChoice as Choice
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).parent
 ARCHIVE = HERE / "schemastore.zip"
 INDEX = HERE / "index.json.z"
 """The entries and their lookup tables (:func:`build_index`), zlib-compressed JSON."""
@@ -37,13 +36,9 @@ HOSTS = (
     "http://www.schemastore.org/",
 )
 """Where SchemaStore serves the schemas it hosts; ``$ref``s there are answered offline."""
-METASCHEMAS = "https://json-schema.org/"
-"""Entries for JSON Schema's own metaschemas (``*.schema.json``) never claim a file: a
-schema is checked against its metaschema by ``--check-metaschema``, not by its name."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One catalog entry: a kind of file (by name globs) and its schema."""
 
     name: str
@@ -75,32 +70,9 @@ class Entry:
         return f"{self.name} (catalog: {self.id})"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     entry: Entry
     glob: str
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The ``catalog:`` setting: on or off, narrowed by entry names or ids (``*`` globs)."""
-
-    enabled: bool = True
-    only: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def allows(self, entry: Entry) -> bool:
-        if not self.enabled or entry.url.startswith(METASCHEMAS):
-            return False
-        names = (entry.name.lower(), entry.id)
-        if self.only and not any(_named(names, p) for p in self.only):
-            return False
-        return not any(_named(names, p) for p in self.exclude)
-
-
-def _named(names: tuple[str, str], pattern: str) -> bool:
-    pattern = pattern.lower()
-    return any(fnmatch.fnmatchcase(n, pattern) for n in names)
 
 
 DRAFTS = {
@@ -199,9 +171,10 @@ class Catalog:
         """File suffix (or "") -> [entry index, glob, a literal part of it] for the rest."""
         self._compiled: dict[str, re.Pattern[str]] = {}
 
-    def match(self, relative: str, choice: Choice = Choice()) -> Match | None:
+    def match(self, relative: str, choice: Choice | None = None) -> Match | None:
         """The entry whose glob matches ``relative`` (posix, relative to the root) most
         specifically (most literal characters; then catalog order), among allowed ones."""
+        choice = choice if choice is not None else Choice()
         name = relative.rsplit("/", 1)[-1]
         suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         candidates = [(i, g) for i, g in self._literal.get(name, ())]
