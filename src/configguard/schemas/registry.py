@@ -247,9 +247,7 @@ class SchemaRegistry:
     def _compile(self, path: Path) -> CompiledSchema:
         import jsonschema_rs
 
-        from .. import catalog
-
-        builtin = catalog.is_builtin(path)
+        builtin = path.parent == _BUILTIN
         if not builtin and not path.is_file():
             raise ConfigurationError("schema file not found", str(path))
         schema = self.for_compiling(path)
@@ -276,9 +274,8 @@ class SchemaRegistry:
                 reason = _offline_message(uri, self._written_as(uri))
                 validator = self._with_stand_ins(schema, path, budget)
             if validator is None:
-                raise ConfigurationError(
-                    f"schema cannot be used: {reason}", catalog.display(path)
-                ) from None
+                where = f"builtin:{path.name}" if builtin else str(path)
+                raise ConfigurationError(f"schema cannot be used: {reason}", where) from None
         transform = None
         if self.options.data_transform:
             from ..transforms import get
@@ -308,9 +305,12 @@ class SchemaRegistry:
     ) -> Any:
         import jsonschema_rs
 
-        from .. import catalog
+        if path.parent == _BUILTIN:
+            from .. import catalog
 
-        base_uri = catalog.uri_of(path) if catalog.is_builtin(path) else path.as_uri()
+            base_uri = catalog.uri_of(path)
+        else:
+            base_uri = path.as_uri()
         disabled = self.options.disable_formats
         return jsonschema_rs.validator_for(
             schema,
@@ -353,17 +353,21 @@ class _Unavailable:
         raise ValueError(self.message)
 
 
+_BUILTIN = Path(__file__).parent.parent / "catalog" / "builtin"
+"""``catalog.BUILTIN``, known here without importing the catalog for every schema."""
+
+
 def _resolve(path: Path) -> Path:
     """``path.resolve()``, except for vendored schemas (their folder exists only by name)."""
-    from .. import catalog
-
-    return path if catalog.is_builtin(path) else path.resolve()
+    return path if path.parent == _BUILTIN else path.resolve()
 
 
 def _read(path: Path) -> Any:
+    if path.parent != _BUILTIN:
+        return read_schema(path)
     from .. import catalog
 
-    return catalog.read_schema(path) if catalog.is_builtin(path) else read_schema(path)
+    return catalog.read_schema(path)
 
 
 def _offline_message(uri: str, written_as: str, keyword: str = "$ref") -> str:
