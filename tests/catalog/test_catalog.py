@@ -246,3 +246,13 @@ def test_init_attaches_the_catalog_schema_and_targets_may_name_it(project: Proje
         "configguard.yaml", "version: 1\ntargets:\n  t: {files: [a.json], schema: 'builtin:nope'}\n"
     )
     assert "no built-in schema 'nope'" in project.run("check").stderr
+
+
+def test_schemastore_urls_without_json_resolve_to_the_vendored_copy(project: Project) -> None:
+    # grunt-clean-task.json refers to "grunt-task", which SchemaStore serves as grunt-task.json
+    project.write("clean.json", '{"version": {"src": ["a"]}}')
+    result = project.run(
+        "check", "--no-color", "--builtin-schema", "grunt-clean-task", "clean.json"
+    )
+    assert "not available offline" not in result.stdout, result.stdout
+    assert result.exit_code == 0, result.stdout

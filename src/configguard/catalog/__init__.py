@@ -124,8 +124,9 @@ def for_uri(uri: str) -> Path | None:
     for host in HOSTS:
         if uri.startswith(host):
             name = uri[len(host) :]
-            if name in _archive_names():
-                return BUILTIN / name
+            for candidate in (name, name + ".json"):  # SchemaStore also serves NAME
+                if candidate in _archive_names():
+                    return BUILTIN / candidate
     return None
 
 
