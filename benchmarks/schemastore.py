@@ -56,7 +56,7 @@ uses the ``yaml`` package, also YAML 1.2 core: ``on``/``yes`` stay strings) and 
 
 Where configguard reads schemas differently from jsonschema-rs's defaults
 -------------------------------------------------------------------------
-``configguard.schemas`` documents two readings that this corpus exercises: in a draft-04
+``configguard.schemas.drafts`` documents two readings that this corpus exercises: in a draft-04
 schema ``const`` is honoured (as Ajv does; ``function.json`` and ``es6importsorterrc.json``
 rely on it, 26 pairs), and ``contentMediaType``/``contentEncoding`` are annotations in
 every draft (as in Ajv and Python jsonschema; 1 pair). SchemaStore also loads the

@@ -20,6 +20,7 @@ from .findings import FileChange, Finding, Report
 from .pool import RunnerPool
 from .rules import RuleBook, RulePlan
 from .schemas import SchemaRegistry
+from .schemas.registry import Options as SchemaOptions
 from .settings import Settings, Target, find_config, load_settings
 from .suppress import apply_config, wanted
 from .suppress import select as filter_findings
@@ -28,12 +29,20 @@ if TYPE_CHECKING:  # the modules behind --base and --base-path load on use
     from .previous import Baseline
 
 
+NO_CONFIG_HINT = (
+    "run `configguard init` to propose a configguard.yaml for this repository, or check "
+    "files against one schema: configguard check --schema FILE PATHS"
+)
+
+
 def resolve_settings(
     config: str | Path | None = None,
     schema: str | Path | None = None,
     cwd: Path | None = None,
+    zero_config: bool = False,
 ) -> Settings:
-    """The run's settings: ``--schema`` alone needs no configuration file at all.
+    """The run's settings: ``--schema`` alone needs no configuration file at all, and with
+    ``zero_config`` neither does the built-in catalog (settings with no targets).
 
     Relative paths given here are relative to ``cwd`` (the user's working folder).
     """
@@ -45,21 +54,16 @@ def resolve_settings(
         return Settings(path=None, root=cwd, targets=(Target("schema", ("*",), (), schema_path),))
     else:
         found = find_config(cwd.absolute())
+        if found is None and zero_config:
+            return Settings(path=None, root=cwd)
         if found is None:
             raise ConfigurationError(
                 f"no configguard.yaml, .configguard.yaml or [tool.configguard] in {cwd} or its "
-                "parents; write one, or pass --config PATH or --schema FILE"
+                f"parents: {NO_CONFIG_HINT}, or pass --config PATH"
             )
         settings = load_settings(found, display_path(found, cwd))
     if schema_path is not None:  # --schema with --config: the schema replaces every target's
-        settings = Settings(
-            settings.path,
-            settings.root,
-            (Target("schema", ("*",), (), schema_path),),
-            settings.schema_dirs,
-            settings.allow_remote_refs,
-            settings.ignores,
-        )
+        settings = settings._replace(targets=(Target("schema", ("*",), (), schema_path),))
     return settings
 
 
@@ -80,6 +84,14 @@ def check(
     no_consumer: bool = False,
     jobs: int | None = None,
     history: int | None = None,
+    builtin_schema: str | None = None,
+    catalog: bool | None = None,
+    disable_formats: Sequence[str] = (),
+    format_regex: str = "default",
+    base_uri: str | None = None,
+    no_cache: bool = False,
+    data_transform: str | None = None,
+    check_metaschema: bool = False,
 ) -> Report:
     """Check config files and return every finding, sorted.
 
@@ -95,18 +107,51 @@ def check(
     its job (exit 2 on the command line). ``jobs``: worker processes for many files (default
     one per core; 1 checks serially); the report is the same either way. ``history``: how
     many versions ``novel-values`` rules compare with when they do not say (``--history``).
+    ``builtin_schema``: like ``schema``, one of the built-in catalog's schemas (by id or
+    name). ``catalog``: False checks no file against the built-in catalog (default: the
+    configuration's ``catalog:``, on); with no configuration file at all, the catalog
+    alone decides which files are checked. ``disable_formats`` (names, or ``all``),
+    ``format_regex`` (``default``: ECMA-262, ``python``: Python's ``re``) and ``base_uri``
+    mean what check-jsonschema's options of those names mean. ``schema`` may be an
+    http(s) URL when remote references are allowed: it is downloaded once and kept under
+    ``.configguard/cache/`` (``no_cache``: downloaded again, refreshing that copy).
+    ``data_transform`` (``azure-pipelines``, ``gitlab-ci``) reshapes the data the schema
+    sees, as check-jsonschema's option does. ``check_metaschema``: ``paths`` are schemas,
+    each checked against the metaschema of the draft it declares (offline).
     """
     here = Path(cwd) if cwd is not None else Path.cwd()
-    settings = resolve_settings(config, schema, here)
+    if builtin_schema is not None:
+        schema = _builtin_schema(builtin_schema, schema)
+    if isinstance(schema, str) and schema.startswith(("http://", "https://")):
+        if not allow_remote_refs:
+            raise ConfigurationError(
+                f"--schema {schema} is on the network: configguard downloads only with "
+                "--allow-remote-refs (or give a local copy: --schema FILE)"
+            )
+        from .remote import fetch_schema
+
+        base_uri = base_uri or schema
+        schema = fetch_schema(schema, here / ".configguard" / "cache", use_cache=not no_cache)
+    settings = resolve_settings(config, schema, here, zero_config=catalog is not False)
+    if catalog is False:
+        settings = settings._replace(catalog=settings.catalog._replace(enabled=False))
     registry = SchemaRegistry(
         tuple(settings.schema_dirs) + tuple(here / d for d in schema_dirs),
         settings.allow_remote_refs if allow_remote_refs is None else allow_remote_refs,
+        _schema_options(settings, disable_formats, format_regex, base_uri, data_transform),
     )
+    if check_metaschema and (schema is not None or not paths):
+        raise ConfigurationError(
+            "--check-metaschema checks the schema files given: configguard check "
+            "--check-metaschema SCHEMA..."
+        )
     if schema is not None and not paths:
         raise ConfigurationError(
             "--schema needs the files to check: configguard check --schema SCHEMA FILE..."
         )
     chosen, dropped = tuple(select), tuple(ignore)
+    notes: list[str] = []
+    used: list[tuple[str, str]] = []
 
     def screen(found: list[Finding]) -> list[Finding]:
         """Suppressions of the configuration, then --select/--ignore."""
@@ -143,13 +188,22 @@ def check(
         if not given and base is not None:
             deleted = screen(deletions(baseline, settings, here, rules))
             return Report.build(deleted, 0, [] if summarize else None)
-    if schema is not None and settings.path is None:
+    if check_metaschema:
+        files = _metaschema_claims(expand(given, CONFIG_SUFFIXES), here)
+    elif schema is not None and settings.path is None:
         files = [
             Claimed(p, display_path(p, here), settings.targets)
             for p in expand(given, CONFIG_SUFFIXES)
         ]
     else:
-        files = claimed_files(settings, given, here)
+        unclaimed: list[Path] = []
+        files = claimed_files(settings, given, here, unclaimed)
+        if unclaimed and settings.catalog.enabled:
+            from .catalog_claims import claim
+
+            claims = claim(settings, unclaimed, here)
+            files += claims.files
+            notes, used = claims.notes, claims.schemas
     findings: list[Finding] = []
     summarizing = summarize and baseline is not None
     changes: list[FileChange] | None = [] if summarizing else None
@@ -167,12 +221,18 @@ def check(
     if baseline is not None and not paths:
         findings.extend(deletions(baseline, settings, here, rules, changes))
     findings = screen(findings)
+    hint = None
+    if not files and settings.path is None and schema is None:
+        hint = f"No configguard.yaml, and no file matches the built-in catalog: {NO_CONFIG_HINT}."
     return Report.build(
         findings,
         len(files),
         changes,
         checked=[c.display for c in files],
         descriptions=describe_kinds(findings),
+        notes=notes,
+        schemas=used,
+        hint=hint,
     )
 
 
@@ -187,6 +247,53 @@ def _check_output_rules(settings: Settings, rules: RulePlan) -> None:
                     rule.file,
                     rule.line,
                 )
+
+
+def _metaschema_claims(paths: list[Path], here: Path) -> list[Claimed]:
+    """Each schema file claimed by the metaschema of its declared draft."""
+    from .catalog import metaschema_for
+    from .schemas import read_schema
+
+    out = []
+    for path in paths:
+        try:
+            declared = read_schema(path)
+        except ConfigurationError:
+            declared = None  # checking it reports the parse error where it is
+        target = Target("metaschema", ("*",), schema=metaschema_for(declared))
+        out.append(Claimed(path, display_path(path, here), (target,)))
+    return out
+
+
+def _schema_options(
+    settings: Settings,
+    disable_formats: Sequence[str],
+    format_regex: str,
+    base_uri: str | None,
+    data_transform: str | None,
+) -> SchemaOptions:
+    if format_regex not in ("default", "python"):
+        raise ConfigurationError(f"--format-regex {format_regex}: use default or python")
+    if data_transform is not None:
+        from .transforms import get
+
+        get(data_transform)  # an unknown name is exit 2 before any file is read
+    return SchemaOptions(
+        data_transform=data_transform,
+        disable_formats=frozenset(disable_formats),
+        format_regex=format_regex,
+        base_uri=base_uri,
+        url_dirs=settings.schema_urls,
+    )
+
+
+def _builtin_schema(name: str, schema: str | Path | None) -> Path:
+    """``--builtin-schema NAME``: the vendored schema's (virtual) path."""
+    if schema is not None:
+        raise ConfigurationError("use --schema or --builtin-schema, not both")
+    from .catalog import catalog
+
+    return catalog().find(name).path
 
 
 def _baseline(

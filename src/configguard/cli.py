@@ -67,14 +67,26 @@ def main() -> None:
     """Lint proposed configuration changes before rollout."""
 
 
-@main.command()
+@main.command(short_help="Check config files against their schemas and rules.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 @click.option(
     "--schema",
     "schema",
     metavar="FILE",
-    help="Check PATHS against this schema; no configuration file needed.",
+    help="Check PATHS against this schema (a file, or a URL with --allow-remote-refs); no "
+    "configuration file needed.",
+)
+@click.option(
+    "--builtin-schema",
+    "builtin_schema",
+    metavar="NAME",
+    help="Check PATHS against this built-in catalog schema (see `configguard schemas`).",
+)
+@click.option(
+    "--no-catalog",
+    is_flag=True,
+    help="Do not check files that no target claims against the built-in SchemaStore catalog.",
 )
 @click.option(
     "--schema-dir",
@@ -84,10 +96,51 @@ def main() -> None:
     help="Also register the schemas in DIR for offline $refs (repeatable).",
 )
 @click.option(
+    "--disable-formats",
+    "disable_formats",
+    metavar="NAMES",
+    multiple=True,
+    help="Do not check these formats (comma-separated, repeatable; `all`: no format is).",
+)
+@click.option(
+    "--format-regex",
+    type=click.Choice(["default", "python"]),
+    default="default",
+    show_default=True,
+    help="The `regex` format: ECMA-262 (default), or whatever Python's re compiles.",
+)
+@click.option(
+    "--base-uri",
+    metavar="URI",
+    help="Resolve the schema's relative $refs against URI (a schema_dirs url maps it offline).",
+)
+@click.option(
     "--allow-remote-refs",
     is_flag=True,
     default=None,
     help="Download $refs that no local schema provides.",
+)
+@click.option(
+    "--check-metaschema",
+    is_flag=True,
+    help="PATHS are schemas: check each against the metaschema of the draft it declares.",
+)
+@click.option(
+    "--add-ignores",
+    "add_ignores",
+    metavar="REASON",
+    help="Write today's findings as ignore: entries (with REASON, until a quarter ahead) into "
+    "the configuration file, keeping its comments; for adopting configguard.",
+)
+@click.option(
+    "--data-transform",
+    type=click.Choice(["azure-pipelines", "gitlab-ci"]),
+    help="Reshape the data before schema validation, as check-jsonschema does.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="With --schema URL: download it again instead of using .configguard/cache/.",
 )
 @click.option(
     "--base",
@@ -169,8 +222,17 @@ def check(
     paths: tuple[str, ...],
     config: str | None,
     schema: str | None,
+    builtin_schema: str | None,
+    no_catalog: bool,
     schema_dirs: tuple[str, ...],
+    disable_formats: tuple[str, ...],
+    format_regex: str,
+    base_uri: str | None,
     allow_remote_refs: bool | None,
+    add_ignores: str | None,
+    check_metaschema: bool,
+    data_transform: str | None,
+    no_cache: bool,
     base: str | None,
     base_path: str | None,
     history: int | None,
@@ -188,7 +250,9 @@ def check(
     """Check config files against their schemas and rules.
 
     With no PATHS, every file that a target of configguard.yaml claims is checked; with
-    PATHS (as pre-commit passes them) only those, skipping files no target claims.
+    PATHS (as pre-commit passes them) only those. A file that no target claims is checked
+    against the built-in SchemaStore catalog's schema for its name, if any (with no
+    configguard.yaml at all, the catalog alone decides; -v names each schema used).
     Exit 0: no error; 1: at least one error finding; 2: configguard could not do its job.
     """
     from . import api
@@ -200,22 +264,37 @@ def check(
 
     try:
         destinations = report_outputs.plan(fmt, outputs)
-        report = api.check(
-            paths,
-            config=config,
-            schema=schema,
-            schema_dirs=schema_dirs,
-            allow_remote_refs=allow_remote_refs,
-            base=base,
-            base_path=base_path,
-            history=history,
-            no_consumer=no_consumer,
-            jobs=jobs or None,
-            summarize=bool(base or base_path)
-            and (verbose > 0 or any(d.format != "text" for d in destinations)),
-            select=split_patterns(select),
-            ignore=split_patterns(ignore),
-        )
+
+        def run() -> Any:
+            return api.check(
+                paths,
+                config=config,
+                schema=schema,
+                builtin_schema=builtin_schema,
+                catalog=False if no_catalog else None,
+                disable_formats=split_patterns(disable_formats),
+                format_regex=format_regex,
+                base_uri=base_uri,
+                no_cache=no_cache,
+                data_transform=data_transform,
+                check_metaschema=check_metaschema,
+                schema_dirs=schema_dirs,
+                allow_remote_refs=allow_remote_refs,
+                base=base,
+                base_path=base_path,
+                history=history,
+                no_consumer=no_consumer,
+                jobs=jobs or None,
+                summarize=bool(base or base_path)
+                and (verbose > 0 or any(d.format != "text" for d in destinations)),
+                select=split_patterns(select),
+                ignore=split_patterns(ignore),
+            )
+
+        if add_ignores is not None:
+            _add_ignores(run, config, add_ignores)
+            return
+        report = run()
         stdout = sys.stdout
         options = ReportOptions(
             color=_use_color(color, stdout), verbose=verbose, width=_width(stdout), quiet=quiet
@@ -227,7 +306,27 @@ def check(
     sys.exit(report.exit_code(Severity.parse(fail_on)))
 
 
-@main.command("rules")
+def _add_ignores(run: Any, config: str | None, reason: str) -> None:
+    """``check --add-ignores REASON``: today's findings written as ``ignore:`` entries."""
+    from pathlib import Path
+
+    from . import api
+    from .adopt import add_ignores, entries_text
+
+    here = Path.cwd()
+    settings = api.resolve_settings(config, None, here, zero_config=True)
+    added = add_ignores(run, settings.path, settings.root, here, reason)
+    where = os.path.relpath(added.path)
+    if not added.entries:
+        click.echo(f"Nothing to add to {where}: no finding that an ignore entry would cover.")
+        return
+    click.echo(
+        f"Added {len(added.entries)} ignore entries to {where} (until {added.until}):\n"
+        + entries_text(added.entries)
+    )
+
+
+@main.command("rules", short_help="List every rule kind with its arguments.")
 def rules_command() -> None:
     """List every rule kind (built-in and plugin) with its arguments."""
     from .errors import ConfigurationError
@@ -241,7 +340,47 @@ def rules_command() -> None:
     click.echo(text)
 
 
-@main.command()
+@main.command("schemas", short_help="List the built-in SchemaStore catalog.")
+@click.option("--all", "show_all", is_flag=True, help="Also list entries that are not vendored.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def schemas_command(show_all: bool, fmt: str) -> None:
+    """List the built-in SchemaStore catalog: id, name, file globs, vendored or not.
+
+    Files that no target claims are checked against the entry that matches their path;
+    `check --builtin-schema ID PATHS` checks PATHS against one entry's schema.
+    """
+    from .catalog import catalog
+    from .errors import ConfigurationError
+
+    try:
+        entries = [e for e in catalog() if show_all or e.file]
+    except ConfigurationError as exc:
+        _fail(str(exc))
+        return
+    if fmt == "json":
+        import json
+
+        rows = [
+            {
+                "id": e.id,
+                "name": e.name,
+                "fileMatch": list(e.file_match),
+                "vendored": e.file is not None,
+                "url": e.url,
+            }
+            for e in entries
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for e in entries:
+        where = "vendored" if e.file else f"not vendored ({e.url})"
+        globs = ", ".join(e.file_match) or "(no fileMatch: --builtin-schema only)"
+        click.echo(f"{e.id}  {e.name}  [{where}]\n    {globs}")
+    vendored = sum(1 for e in entries if e.file)
+    click.echo(f"{len(entries)} entries, {vendored} vendored (SchemaStore catalog, Apache-2.0).")
+
+
+@main.command(short_help="Explain a rule of the project, or a rule kind.")
 @click.argument("name")
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 def explain(name: str, config: str | None) -> None:
@@ -255,10 +394,13 @@ def explain(name: str, config: str | None) -> None:
     except ConfigurationError as exc:
         _fail(str(exc))
         return
-    click.echo(text)
+    from .reporters.rst import render
+
+    stdout = sys.stdout
+    click.echo(render(text, color=_use_color(None, stdout), width=_width(stdout)), nl=False)
 
 
-@main.command()
+@main.command(short_help="Propose a configguard.yaml and starter rules.")
 @click.argument("root", default=".", type=click.Path(file_okay=False, path_type=str))
 @click.option("--dry-run", is_flag=True, help="Print the proposed files; write nothing.")
 def init(root: str, dry_run: bool) -> None:
@@ -294,7 +436,7 @@ def init(root: str, dry_run: bool) -> None:
     click.echo("Review them, then run: configguard check")
 
 
-@main.command()
+@main.command(short_help="Fuzz the programs that read the config files.")
 @click.argument("targets", nargs=-1)
 @click.option("--config", "config", metavar="PATH", help="Use this configuration file.")
 @click.option(

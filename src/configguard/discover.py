@@ -105,11 +105,13 @@ def walk(root: Path) -> Iterator[Path]:
             yield Path(folder) / name
 
 
-def claimed_files(settings: Settings, paths: Iterable[Path], cwd: Path) -> list[Claimed]:
+def claimed_files(
+    settings: Settings, paths: Iterable[Path], cwd: Path, unclaimed: list[Path] | None = None
+) -> list[Claimed]:
     """Files to check: the given paths (folders expanded), or every file under the root.
 
-    Paths that no target claims are skipped, as pre-commit expects; a path that does not
-    exist is a usage error.
+    Paths that no target claims are skipped, as pre-commit expects (and collected in
+    ``unclaimed`` when given, for the catalog); a path that does not exist is a usage error.
     """
     matcher = Matcher(settings)
     given = list(paths)
@@ -119,6 +121,8 @@ def claimed_files(settings: Settings, paths: Iterable[Path], cwd: Path) -> list[
         targets = matcher.targets_for(path)
         if targets:
             out.append(Claimed(path, display_path(path, cwd), targets))
+        elif unclaimed is not None:
+            unclaimed.append(path)
     return out
 
 

@@ -77,7 +77,11 @@ def check_file(claimed: Claimed, run: Run) -> FileResult:
 
     def read() -> Loaded:
         return load(
-            claimed.path, claimed.display, fmt, max_bytes=None if sized else DEFAULT_MAX_BYTES
+            claimed.path,
+            claimed.display,
+            fmt,
+            max_bytes=None if sized else DEFAULT_MAX_BYTES,
+            yaml11=True,  # the yaml-1.1-ambiguity kind, on by default
         )
 
     if run.baseline is None:
@@ -265,7 +269,7 @@ def unparsed_finding(rule: Rule, display: str, hit: Hit, line: int = 1, column: 
 
 
 def load_findings(loaded: Loaded, display: str) -> list[Finding]:
-    """Parse errors and repeated keys found while loading."""
+    """Parse errors, repeated keys and YAML 1.1 ambiguities found while loading."""
     out = []
     for problem in loaded.problems:
         source_line = loaded.source.line_text(problem.line) if loaded.source else None
@@ -273,7 +277,7 @@ def load_findings(loaded: Loaded, display: str) -> list[Finding]:
             Finding(
                 rule=problem.kind,
                 kind=problem.kind,
-                severity=Severity.ERROR,
+                severity=_loader_severity(problem.kind),
                 file=display,
                 path=problem.pointer,
                 line=problem.line,
@@ -286,16 +290,18 @@ def load_findings(loaded: Loaded, display: str) -> list[Finding]:
     return out
 
 
+def _loader_severity(kind: str) -> Severity:
+    """A parse error is an error; a loader kind's finding (repeated keys, YAML 1.1 readings)
+    has its kind's default severity until a declared rule says otherwise."""
+    if kind == "parse-error":
+        return Severity.ERROR
+    return Severity.parse(getattr(get_kind(kind), "default_severity", "error"))
+
+
 def schema_findings(document: Document, schema: CompiledSchema) -> list[Finding]:
     return [
-        stamp(
-            document,
-            Hit(h.pointer, h.message, h.at_key, h.details),
-            "schema",
-            "schema",
-            Severity.ERROR,
-        )
-        for h in schema.hits(document.data)
+        stamp(document, hit, "schema", "schema", Severity.ERROR)
+        for hit in schema.hits(document.data)
     ]
 
 

@@ -210,6 +210,12 @@ class Report:
     """Display paths of the files checked (JUnit lists the ones that passed, too)."""
     descriptions: Mapping[str, str] = field(default_factory=dict)
     """Kind -> one sentence on what it checks, for the kinds of the findings (SARIF)."""
+    notes: tuple[str, ...] = ()
+    """What the run left out and why (e.g. a catalog schema that is not vendored)."""
+    schemas: tuple[tuple[str, str], ...] = ()
+    """(file, schema) for files checked against a built-in catalog schema (shown with -v)."""
+    hint: str | None = None
+    """What to do when nothing was checked, in place of the usual line."""
 
     @staticmethod
     def build(
@@ -218,6 +224,9 @@ class Report:
         changes: Sequence[FileChange] | None = None,
         checked: Sequence[str] = (),
         descriptions: Mapping[str, str] | None = None,
+        notes: Sequence[str] = (),
+        schemas: Sequence[tuple[str, str]] = (),
+        hint: str | None = None,
     ) -> Report:
         unique: dict[Finding, Finding] = {}
         for finding in findings:
@@ -229,6 +238,9 @@ class Report:
             tuple(changes) if changes is not None else None,
             tuple(sorted(checked)),
             dict(descriptions) if descriptions is not None else {},
+            tuple(notes),
+            tuple(sorted(schemas)),
+            hint,
         )
 
     def describe(self, kind: str) -> str:

@@ -329,11 +329,35 @@ def attach_schemas(
             target.schema = schema
             break
         if target.schema is None:
+            _attach_catalog_schema(root, target, rejected)
+        if target.schema is None:
             target.schema_note = (
                 "; ".join(rejected) + " - fix the files or the schema, then add it"
                 if rejected
                 else "no matching schema found here; write one and add `schema: PATH`"
             )
+
+
+def _attach_catalog_schema(root: Path, target: ProposedTarget, rejected: list[str]) -> None:
+    """The built-in catalog's schema, when every file of the target matches the same
+    vendored entry and that schema accepts them all (``schema: builtin:ID``)."""
+    from . import api
+    from .catalog import catalog
+
+    matches = [catalog().match(m.rel) for m in target.files]
+    ids = {m.entry.id for m in matches if m is not None and m.entry.file is not None}
+    if len(ids) != 1 or any(m is None for m in matches):
+        return
+    entry_id = ids.pop()
+    report = api.check([m.rel for m in target.files], builtin_schema=entry_id, cwd=root)
+    if report.errors:
+        first = report.findings[0]
+        rejected.append(
+            f"builtin:{entry_id} (the catalog's) rejects {first.file}:{first.line} "
+            f"{first.path or '/'}: {first.message}"
+        )
+        return
+    target.schema = f"builtin:{entry_id}"
 
 
 # -- rules -----------------------------------------------------------------------------

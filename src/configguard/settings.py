@@ -1,8 +1,9 @@
 """configguard.yaml / .configguard.yaml / [tool.configguard]: find, validate, return typed records.
 
-Validation happens here, at the boundary, against ``schemas/configguard.schema.json``;
-everything downstream can trust the records. A mistake becomes a ConfigurationError
-naming the file, line and key, with a suggestion for a misspelt key.
+Validation happens here, at the boundary, against configguard's own schema (package data
+in ``own_schemas/``); everything downstream can trust the records. A mistake becomes a
+ConfigurationError naming the file, line and key, with a suggestion for a misspelt key;
+its text comes from the same message code as user files' schema findings.
 """
 
 from __future__ import annotations
@@ -15,12 +16,37 @@ from .errors import ConfigurationError
 from .load import Document, Format
 from .load import load as load_file
 from .locate import join
+from .schemas.walk import resolve_local
 from .suppress import Ignore, parse_ignores
 
 if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
     from .consumers import ConsumerSpec
 
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
+
+
+class CatalogChoice(NamedTuple):
+    """The ``catalog:`` setting: on or off, narrowed by entry names or ids (``*`` globs)."""
+
+    enabled: bool = True
+    only: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def allows(self, entry: Any) -> bool:
+        """Whether the built-in catalog ``entry`` (a ``catalog.Entry``) may claim files;
+        JSON Schema's own metaschemas never do (``--check-metaschema`` is for schemas)."""
+        from fnmatch import fnmatchcase
+
+        if not self.enabled or entry.url.startswith("https://json-schema.org/"):
+            return False
+        names = (entry.name.lower(), entry.id)
+
+        def named(pattern: str) -> bool:
+            return any(fnmatchcase(n, pattern.lower()) for n in names)
+
+        if self.only and not any(named(p) for p in self.only):
+            return False
+        return not any(named(p) for p in self.exclude)
 
 
 class Target(NamedTuple):
@@ -40,9 +66,13 @@ class Settings(NamedTuple):
     """Folder that target globs and relative paths are resolved against."""
     targets: tuple[Target, ...] = ()
     schema_dirs: tuple[Path, ...] = ()
+    schema_urls: tuple[tuple[str, Path], ...] = ()
+    """(base URL, folder) of ``schema_dirs`` entries written ``{path, url}``."""
     allow_remote_refs: bool = False
     ignores: tuple[Ignore, ...] = ()
     """The ``ignore:`` list (suppressions by rule and file glob)."""
+    catalog: CatalogChoice = CatalogChoice()
+    """Which built-in catalog schemas files that no target claims are checked against."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -112,6 +142,8 @@ def validate_against(
     """Raise the first violation of configguard's own ``schema`` as a located one-liner."""
     import jsonschema_rs
 
+    from .schemas.messages import best, message_text
+
     validator = jsonschema_rs.validator_for(schema)
     errors = sorted(
         validator.iter_errors(data),
@@ -119,7 +151,7 @@ def validate_against(
     )
     if not errors:
         return
-    error = errors[0]
+    error = best(errors[0])[0]
     parts = list(error.instance_path)
     kind = type(error.kind).__name__
     where = ".".join(str(p) for p in parts)
@@ -144,7 +176,7 @@ def validate_against(
             name = missing if isinstance(missing, str) else str(error.message).split('"')[1]
             message = f"{where or 'top level'}: missing required key '{name}'"
         else:
-            message = f"{where or 'top level'}: {error.message}"
+            message = f"{where or 'top level'}: {message_text(error)}"
     raise ConfigurationError(message, display, line, column)
 
 
@@ -156,18 +188,10 @@ def _allowed_keys(schema: Any, schema_path: list[Any]) -> list[str]:
             continue
         node = node[part] if isinstance(node, (dict, list)) else None
         if isinstance(node, dict) and "$ref" in node and isinstance(node["$ref"], str):
-            node = _resolve_local(schema, node["$ref"])
+            node = resolve_local(schema, node["$ref"])
     if isinstance(node, dict):
         return sorted(node.get("properties", {}))
     return []
-
-
-def _resolve_local(schema: Any, ref: str) -> Any:
-    node = schema
-    for part in ref.lstrip("#").strip("/").split("/"):
-        if part:
-            node = node[part]
-    return node
 
 
 def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -192,7 +216,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
             name=name,
             files=tuple(spec["files"]),
             exclude=tuple(spec.get("exclude", ())),
-            schema=(base / spec["schema"]) if spec.get("schema") else None,
+            schema=_schema_path(spec["schema"], base) if spec.get("schema") else None,
             format=spec.get("format"),
             rules=tuple(base / r for r in _as_list(spec.get("rules", ()))),
             consumer=_consumer(spec, name, base, path),
@@ -203,6 +227,27 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
         path=path,
         root=base,
         targets=targets,
-        schema_dirs=tuple(base / d for d in data.get("schema_dirs", ())),
+        schema_dirs=tuple(
+            base / (d if isinstance(d, str) else d["path"]) for d in data.get("schema_dirs", ())
+        ),
+        schema_urls=tuple(
+            (d["url"], base / d["path"]) for d in data.get("schema_dirs", ()) if isinstance(d, dict)
+        ),
         allow_remote_refs=bool(data.get("allow_remote_refs", False)),
+        catalog=_catalog_choice(data.get("catalog", True)),
     )
+
+
+def _schema_path(schema: str, base: Path) -> Path:
+    """A target's ``schema:``: a path, or ``builtin:ID`` for a built-in catalog schema."""
+    if schema.startswith("builtin:"):
+        from .catalog import catalog
+
+        return catalog().find(schema[len("builtin:") :]).path
+    return base / schema
+
+
+def _catalog_choice(value: bool | dict[str, list[str]]) -> CatalogChoice:
+    if isinstance(value, bool):
+        return CatalogChoice(value)
+    return CatalogChoice(True, tuple(value.get("only", ())), tuple(value.get("exclude", ())))

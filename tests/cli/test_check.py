@@ -66,9 +66,9 @@ def test_adhoc_schema_mode_needs_no_config(project: Project) -> None:
     assert "x.yaml:1:7:" in result.stdout
 
 
-def test_no_config_is_exit_two(project: Project) -> None:
+def test_no_config_and_no_catalog_is_exit_two(project: Project) -> None:
     project.write("x.yaml", "a: 1\n")
-    result = project.run("check")
+    result = project.run("check", "--no-catalog")
     assert result.exit_code == 2
     assert "no configguard.yaml" in result.stderr
     assert "Traceback" not in result.output
@@ -168,8 +168,33 @@ def test_remote_ref_is_refused_offline(project: Project) -> None:
     )
     project.write("x.yaml", "a: 1\n")
     result = project.run("check", "--schema", "s.json", "x.yaml")
-    assert result.exit_code == 2
-    assert "not available offline" in result.stderr
+    assert result.exit_code == 1  # the file reaches it: a located finding, never a download
+    assert "x.yaml:1:1: error [schema] /: $ref https://schemas.invalid/nowhere.json is not " in (
+        result.stdout
+    )
+    assert "not available offline" in result.stdout
+
+
+def test_an_unavailable_ref_matters_only_where_reached(project: Project) -> None:
+    project.write(
+        "s.json",
+        {
+            "properties": {
+                "name": {"type": "string"},
+                "extra": {"$ref": "https://schemas.invalid/extra.json#/$defs/x"},
+            }
+        },
+    )
+    project.write("clean.yaml", "name: a\n")
+    project.write("reach.yaml", "name: a\nextra: 1\n")
+    code, report = project.json("check", "--schema", "s.json", "clean.yaml", "reach.yaml")
+    assert code == 1
+    [finding] = report["findings"]
+    assert (finding["file"], finding["path"], finding["line"]) == ("reach.yaml", "/extra", 2)
+    assert finding["message"].startswith(
+        "$ref https://schemas.invalid/extra.json#/$defs/x is not available offline, so this "
+        "value is not checked against it: put that schema (with its $id) in a schema_dirs folder"
+    )
 
 
 def test_ref_resolves_from_schema_dir_by_id(project: Project) -> None:

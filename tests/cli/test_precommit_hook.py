@@ -29,9 +29,55 @@ def hooks() -> dict[str, dict[str, Any]]:
     return {hook["id"]: hook for hook in data}
 
 
+# Each catalog hook: a path it must take, one it must leave, as pre-commit passes them.
+CATALOG_HOOKS = {
+    "configguard-github-workflows": (".github/workflows/ci.yml", ".github/ci.yml"),
+    "configguard-github-actions": ("tools/lint/action.yaml", "action.json"),
+    "configguard-dependabot": (".github/dependabot.yml", "dependabot.yml"),
+    "configguard-renovate": (".github/renovate.json", "x/renovate.json"),
+    "configguard-drone-ci": (".drone.yml", "ci/.drone.yml"),
+    "configguard-travis": (".travis.yml", ".travis.json"),
+    "configguard-circle-ci": (".circleci/config.yml", "config.yml"),
+    "configguard-cloudbuild": ("cloudbuild.yaml", "build/cloudbuild.txt"),
+    "configguard-codecov": ("codecov.yml", "coverage.yml"),
+    "configguard-github-issue-forms": (
+        ".github/ISSUE_TEMPLATE/bug.yml",
+        ".github/ISSUE_TEMPLATE/config.yml",
+    ),
+    "configguard-github-issue-config": (".github/ISSUE_TEMPLATE/config.yml", ".github/config.yml"),
+    "configguard-pre-commit-config": (".pre-commit-config.yaml", ".pre-commit-hooks.yaml"),
+    "configguard-helm-chart": ("charts/web/Chart.yaml", "Chart.lock"),
+    "configguard-kustomization": ("base/kustomization.yaml", "kustomize.yaml"),
+    "configguard-package-json": ("web/package.json", "package-lock.json"),
+    "configguard-tsconfig": ("tsconfig.build.json", "jsconfig.json"),
+}
+
+
+def test_catalog_hooks_name_vendored_schemas_and_the_files_the_catalog_matches() -> None:
+    import re
+
+    from configguard.catalog import catalog
+
+    defined = hooks()
+    assert {h for h in defined if h not in ("configguard", "configguard-fuzz")} == set(
+        CATALOG_HOOKS
+    )
+    for hook_id, (taken, left) in CATALOG_HOOKS.items():
+        hook = defined[hook_id]
+        prefix = "configguard check --builtin-schema "
+        assert hook["entry"].startswith(prefix), hook_id
+        entry = catalog().find(hook["entry"][len(prefix) :])
+        assert entry.file is not None, hook_id  # vendored: never fetched
+        assert re.search(hook["files"], taken), (hook_id, taken)
+        assert not re.search(hook["files"], left), (hook_id, left)
+        found = catalog().match(taken)
+        assert found is not None and found.entry.file == entry.file, (hook_id, found)
+        assert hook["require_serial"] is True and hook["language"] == "python"
+
+
 def test_hook_definitions() -> None:
     defined = hooks()
-    assert set(defined) == {"configguard", "configguard-fuzz"}
+    assert {"configguard", "configguard-fuzz"} <= set(defined)
     check = defined["configguard"]
     assert check["entry"] == "configguard check"
     assert check["language"] == "python"
@@ -84,8 +130,12 @@ def test_commit_refused_with_the_located_finding_then_accepted(tmp_path: Path) -
 
     hook = dict(hooks()["configguard"])
     hook["additional_dependencies"] = [str(REPO)]  # pre-commit pip-installs this checkout
+    # a catalog hook, in the same environment (same dependencies: installed once)
+    workflows = dict(hooks()["configguard-github-workflows"])
+    workflows["additional_dependencies"] = [str(REPO)]
     (root / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}), encoding="utf-8"
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook, workflows]}]}),
+        encoding="utf-8",
     )
     (root / "schemas").mkdir()
     (root / "schemas/app.schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
@@ -108,6 +158,9 @@ def test_commit_refused_with_the_located_finding_then_accepted(tmp_path: Path) -
 
     (root / "conf").mkdir()
     (root / "conf/app.yaml").write_text("name: web\nreplicas: 12\n", encoding="utf-8")
+    (root / ".github/workflows").mkdir(parents=True)
+    workflow = root / ".github/workflows/ci.yml"
+    workflow.write_text("on: push\njobs:\n  t:\n    runs-on: linux\n    steps: 3\n")
     git(root, "add", "-A", env=env)
     refused = git(root, "commit", "-m", "scale web to 12", env=env)
     output = refused.stdout + refused.stderr
@@ -117,14 +170,18 @@ def test_commit_refused_with_the_located_finding_then_accepted(tmp_path: Path) -
         "conf/app.yaml:2:11: error [schema] /replicas: 12 is greater than the maximum of 10"
         in output
     )
+    assert "Validate GitHub Workflows" in output
+    assert ".github/workflows/ci.yml:5:12: error [schema] /jobs/t/steps: 3 is not of type" in output
     # nothing was committed
     assert git(root, "rev-parse", "--verify", "HEAD", env=env).returncode != 0
 
     (root / "conf/app.yaml").write_text("name: web\nreplicas: 8\n", encoding="utf-8")
+    workflow.write_text("on: push\njobs:\n  t:\n    runs-on: linux\n    steps: [{run: make}]\n")
     git(root, "add", "-A", env=env)
     accepted = git(root, "commit", "-m", "scale web to 8", env=env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "configguard" in accepted.stderr + accepted.stdout
     assert "Passed" in accepted.stderr + accepted.stdout
+    assert "Validate GitHub Workflows" in accepted.stderr + accepted.stdout
     log = git(root, "log", "--format=%s", env=env).stdout.split("\n")
     assert log[0] == "scale web to 8"

@@ -244,7 +244,7 @@ def test_explain_a_project_rule(app: Project) -> None:
     assert "kind:      max-items" in out
     assert "max:       2" in out
     assert "why:       the balancer has two slots" in out
-    assert "PASS::" in out and "FAIL::" in out
+    assert "PASS:\n" in out and "FAIL:\n" in out  # rendered, not raw reStructuredText
 
 
 def test_explain_a_kind_or_nothing(app: Project) -> None:

@@ -51,6 +51,30 @@ def main_() -> None:
     from tests.golden import reporters_sample
 
     reporters_sample.main()
+    adopt()
+
+
+def adopt() -> None:
+    """``adopt/after.yaml``: what ``check --add-ignores`` makes of ``adopt/before.yaml``."""
+    import tempfile
+
+    from configguard import adopt as adopt_module
+    from tests.cli.test_add_ignores import ADOPTION_DAY, REASON, shop_files
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name, text in shop_files().items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        today = adopt_module._today
+        adopt_module._today = lambda: ADOPTION_DAY
+        try:
+            render(root, ["check", "--add-ignores", REASON])
+        finally:
+            adopt_module._today = today
+        after = (root / "configguard.yaml").read_text(encoding="utf-8")
+    (HERE / "adopt" / "after.yaml").write_text(after, encoding="utf-8")
+    print("wrote adopt/after.yaml", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 import configguard
-from configguard import schemas
-from configguard.schemas import SchemaRegistry
+from configguard.schemas import SchemaRegistry, patterns
 
 # (a|a)* is exponential on "aaa...!"; the lookahead forces the backtracking engine.
 EVIL = "^(a|a)*(?=b)$"
@@ -45,19 +44,19 @@ def test_a_pattern_that_keeps_giving_up_is_not_run_again(tmp_path: Path) -> None
     assert time.monotonic() - started < 3
     gave_up = [f for f in findings if "gave up on this value" in f.message]
     [skipped] = [f for f in findings if "not checked against pattern" in f.message]
-    assert len(gave_up) == schemas.MAX_GIVE_UPS
-    assert [f.path for f in gave_up] == [f"/{i}" for i in range(schemas.MAX_GIVE_UPS)]
+    assert len(gave_up) == patterns.MAX_GIVE_UPS
+    assert [f.path for f in gave_up] == [f"/{i}" for i in range(patterns.MAX_GIVE_UPS)]
     assert skipped.path == "" and skipped.message.startswith(
-        f'{len(MANY) - schemas.MAX_GIVE_UPS} strings were not checked against pattern "{EVIL}": '
-        f"it gave up on {schemas.MAX_GIVE_UPS} values of this document already"
+        f'{len(MANY) - patterns.MAX_GIVE_UPS} strings were not checked against pattern "{EVIL}": '
+        f"it gave up on {patterns.MAX_GIVE_UPS} values of this document already"
     )
 
 
 def test_the_time_budget_stops_a_document_of_many_slow_values(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(schemas, "MAX_GIVE_UPS", 10**9)
-    monkeypatch.setattr(schemas, "PATTERN_BUDGET", 0.3)
+    monkeypatch.setattr(patterns, "MAX_GIVE_UPS", 10**9)
+    monkeypatch.setattr(patterns, "PATTERN_BUDGET", 0.3)
     schema = {"type": "array", "items": {"type": "string", "pattern": EVIL}}
     started = time.monotonic()
     findings = check(tmp_path, schema, MANY)

@@ -148,6 +148,7 @@ def _options(kind: str, present: list[str]) -> st.SearchStrategy[dict[str, Any]]
             }
         ),
         "no-duplicate-keys": st.just({}),
+        "yaml-1.1-ambiguity": st.just({}),
         "max-growth": st.one_of(
             st.fixed_dictionaries(
                 {"metric": st.just("items"), "path": path, "ratio": ratio.filter(bool)}

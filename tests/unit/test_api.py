@@ -29,4 +29,11 @@ def test_check_returns_report(with_schema: Callable[..., Project]) -> None:
 
 def test_configuration_error_is_raised(tmp_path: Path) -> None:
     with pytest.raises(configguard.ConfigurationError, match=r"no configguard\.yaml"):
-        configguard.check(cwd=tmp_path)
+        configguard.check(cwd=tmp_path, catalog=False)
+
+
+def test_no_configuration_uses_the_catalog(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "x", "version": 1}')
+    report = configguard.check(cwd=tmp_path)
+    assert [(f.file, f.path) for f in report.findings] == [("package.json", "/version")]
+    assert report.schemas == (("package.json", "package.json (catalog: package)"),)

@@ -109,7 +109,7 @@ def test_parse_error_has_line_and_column(
 @pytest.mark.parametrize(
     ("name", "text", "path", "line"),
     [
-        ("a.yaml", "name: a\nenv:\n  A: x\n  A: y\n", "/env/A", 4),
+        ("a.yaml", "name: a\nenv:\n  A: x\n  A: w\n", "/env/A", 4),
         ("a.json", '{"name": "a",\n "name": "b"}', "/name", 2),
     ],
 )

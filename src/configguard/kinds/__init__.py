@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 P = ParamSpec("P")
 GROUP = "configguard.rules"
-_KIND_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_KIND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*")
 
 POINTER_SCHEMA: dict[str, Any] = {
     "type": "string",
@@ -193,14 +193,25 @@ _CACHE: dict[str, Kind] = {}
 
 def builtin() -> dict[str, str]:
     """The built-in kinds, name -> module: one module per kind in this package, named after
-    the kind (``max-bytes`` in ``max_bytes.py``); helpers start with ``_``."""
+    the kind (``max-bytes`` in ``max_bytes.py``, ``yaml-1.1-ambiguity`` in
+    ``yaml_1_1_ambiguity.py``); helpers start with ``_``. Imports them (not on the check
+    path: a check asks for its kinds by name)."""
+    import importlib
     import pkgutil
 
-    return {
-        info.name.replace("_", "-"): f"{__name__}.{info.name}"
-        for info in pkgutil.iter_modules(__path__)
-        if not info.name.startswith("_")
-    }
+    out: dict[str, str] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, Kind)
+                    and value.__module__ == module.__name__
+                    and value.name
+                ):
+                    out[value.name] = module.__name__
+    return dict(sorted(out.items()))
 
 
 def available() -> dict[str, str]:
@@ -220,7 +231,7 @@ def _builtin_module(name: str) -> str | None:
         return None
     import importlib.util
 
-    module = f"{__name__}.{name.replace('-', '_')}"
+    module = f"{__name__}.{name.replace('-', '_').replace('.', '_')}"
     return module if importlib.util.find_spec(module) is not None else None
 
 

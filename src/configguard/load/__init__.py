@@ -38,7 +38,7 @@ def detect_format(path: str | Path) -> Format:
 class Problem(NamedTuple):
     """Something found while loading: the file does not parse, or repeats a key."""
 
-    kind: Literal["parse-error", "no-duplicate-keys"]
+    kind: Literal["parse-error", "no-duplicate-keys", "yaml-1.1-ambiguity"]
     message: str
     line: int
     column: int
@@ -250,15 +250,18 @@ def load(
     raw: bytes | None = None,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     duplicates: bool = True,
+    yaml11: bool = False,
 ) -> Loaded:
     """Read and parse one file. Never raises for bad content: problems describe it.
 
     ``max_bytes``: the built-in ceiling; None when a max-bytes rule has judged the size.
     ``duplicates=False`` skips reporting repeated keys (a previous version, whose problems
-    nobody reads): locating them can cost more than parsing.
+    nobody reads): locating them can cost more than parsing. ``yaml11``: report plain YAML
+    scalars that YAML 1.1 readers read differently (for the files being checked, not for
+    configguard's own configuration and rules, which configguard alone reads).
     """
     with _collector_paused():
-        return _load(path, display, fmt or detect_format(path), raw, max_bytes, duplicates)
+        return _load(path, display, fmt or detect_format(path), raw, max_bytes, duplicates, yaml11)
 
 
 @contextlib.contextmanager
@@ -284,6 +287,7 @@ def _load(
     raw: bytes | None,
     max_bytes: int | None,
     duplicates: bool,
+    yaml11: bool = False,
 ) -> Loaded:
     if raw is None:
         try:
@@ -309,7 +313,7 @@ def _load(
     except UnicodeDecodeError as exc:
         return Loaded(None, [], [_decode_problem(raw, exc)])
     source = Source(path, display, fmt, len(raw), text)
-    return _parse(source, None if tried else raw, duplicates)
+    return _parse(source, None if tried else raw, duplicates, yaml11)
 
 
 _BOMS = (
@@ -331,7 +335,9 @@ def _json_loaded(source: Source, data: Any, has_duplicates: bool) -> Loaded:
     return Loaded(source, [Document(source, data)], problems)
 
 
-def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) -> Loaded:
+def _parse(
+    source: Source, raw: bytes | None = None, duplicates: bool = True, yaml11: bool = False
+) -> Loaded:
     if source.format == "toml":  # tomllib is imported only for TOML files
         return _parse_toml(source)
     from . import json as json_loader
@@ -344,7 +350,7 @@ def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) ->
                 raise json_loader.JsonProblem("the file is empty; JSON needs a value", 1, 1)
             data, has_duplicates = json_loader.load_json(source.text, raw, duplicates)
             return _json_loaded(source, data, has_duplicates)
-        result = yaml_loader.load_yaml(source.text)
+        result = yaml_loader.load_yaml(source.text, yaml11=yaml11)
     except (json_loader.JsonProblem, yaml_loader.YamlProblem) as exc:
         return Loaded(source, [], [Problem("parse-error", exc.message, exc.line, exc.column)])
     docs = result.documents or [None]  # an empty file (or only comments) is one null document
@@ -355,6 +361,11 @@ def _parse(source: Source, raw: bytes | None = None, duplicates: bool = True) ->
         index = dup.document if multi else None
         problems.append(
             _duplicate(source, dup.document, dup.pointer, dup.key, dup.line, dup.column, index)
+        )
+    for amb in result.ambiguous:
+        index = amb.document if multi else None
+        problems.append(
+            Problem("yaml-1.1-ambiguity", amb.message, amb.line, amb.column, amb.pointer, index)
         )
     return Loaded(source, documents, problems)
 

@@ -3,8 +3,11 @@
 Why events and not ``yaml.safe_load``: one pass over the parser's events lets us
 refuse object-constructing tags, bound nesting depth and alias expansion (billion
 laughs), report duplicate keys, and, only when asked, record where every value
-starts, without ever holding a node tree. Plain scalars resolve as YAML 1.2 does
-(``on``/``yes`` stay strings, ``010`` is 10), which is what ruamel-based tools see.
+starts, without ever holding a node tree. Plain scalars resolve by the YAML 1.2 core
+schema exactly (``on``/``yes`` stay strings, ``010`` is 10, ``0o17`` is 15, ``1_000`` and
+``0xdead_beef`` are strings: no underscores in numbers, unlike ruamel.yaml's reading).
+The plain scalars YAML 1.1 readers (PyYAML, Go's yaml.v2) read differently can be listed
+on the way (``yaml11``), for the ``yaml-1.1-ambiguity`` kind.
 """
 
 from __future__ import annotations
@@ -57,6 +60,162 @@ _INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 
 
+# What YAML 1.1 readers (PyYAML's resolver, Go's yaml.v2, Ruby's Psych) make of plain
+# scalars, where that differs from YAML 1.2 core. The regexes are PyYAML's.
+_Y11_BOOL = {
+    **dict.fromkeys(("yes", "Yes", "YES", "on", "On", "ON", "y", "Y"), True),
+    **dict.fromkeys(("no", "No", "NO", "off", "Off", "OFF", "n", "N"), False),
+}
+_Y11_INT = re.compile(
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+)
+_Y11_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_Y11_DATE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+    r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
+)
+_Y11_FIRST = frozenset("0123456789+-.")
+"""First characters of the scalars whose number reading may differ (a cheap pre-check)."""
+
+
+def _suspect(text: str, value: Any) -> bool:
+    """A cheap test that ``text`` (starting with a digit, sign or dot) may read differently
+    in YAML 1.1; most numbers and versions fail it without a regex."""
+    cls = value.__class__
+    if cls is str:
+        return "_" in text or ":" in text or "b" in text[:3] or (len(text) >= 8 and text[4] == "-")
+    if cls is int:  # a leading zero: octal in 1.1, or 0o (1.2 only)
+        return len(text) > 1 and (text[0] == "0" or (text[0] in "+-" and text[1] == "0"))
+    if cls is float:  # an exponent without a dot or sign, or -.5: strings to PyYAML
+        return "e" in text or "E" in text or (text[0] in "+-" and text[1:2] == ".")
+    return False
+
+
+class _Date:
+    """A YAML 1.1 timestamp: PyYAML constructs a date (no JSON counterpart), or fails on an
+    impossible one (``2026-13-01``)."""
+
+    def __init__(self, text: str) -> None:
+        import datetime
+
+        self.text = text
+        year, month, day = text[:10].split("-")[:3]
+        try:
+            datetime.date(int(year), int(month), int(day[:2]))
+            self.valid = True
+        except ValueError:
+            self.valid = False
+
+
+def yaml11_value(text: str) -> Any:
+    """A plain scalar as YAML 1.1 readers resolve and construct it (dates as :class:`_Date`)."""
+    if _NULL.fullmatch(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if text in _Y11_BOOL:
+        return _Y11_BOOL[text]
+    if _Y11_INT.fullmatch(text):
+        return _y11_int(text)
+    if _Y11_FLOAT.fullmatch(text):
+        return _y11_float(text)
+    if _Y11_DATE.fullmatch(text):
+        return _Date(text)
+    return text
+
+
+def _y11_int(text: str) -> int:
+    value = text.replace("_", "")
+    sign = -1 if value[0] == "-" else 1
+    value = value.lstrip("+-")
+    if value == "0":
+        return 0
+    if value.startswith("0b"):
+        return sign * int(value[2:], 2)
+    if value.startswith("0x"):
+        return sign * int(value[2:], 16)
+    if value[0] == "0":
+        return sign * int(value, 8)
+    if ":" in value:
+        total = 0
+        for part in value.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    return sign * int(value)
+
+
+def _y11_float(text: str) -> float:
+    value = text.replace("_", "").lower()
+    if value.endswith((".inf", ".nan")):
+        return float(value.replace(".", ""))
+    sign = -1.0 if value[0] == "-" else 1.0
+    value = value.lstrip("+-")
+    if ":" in value:
+        total = 0.0
+        for part in value.split(":"):
+            total = total * 60 + float(part)
+        return sign * total
+    return sign * float(value)
+
+
+def _reading(value: Any) -> str:
+    if isinstance(value, _Date) and not value.valid:
+        return "an error (PyYAML reads a timestamp and cannot build that date)"
+    if isinstance(value, _Date):
+        return "a date (PyYAML builds a datetime.date, which JSON has no type for)"
+    if isinstance(value, str):
+        return f"the string {_quoted(value)}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return f"the number {value!r}"
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ambiguity(text: str, value: Any) -> str | None:
+    """The message for a plain scalar that YAML 1.1 and 1.2 readers read differently, else
+    None. ``value`` is its YAML 1.2 reading (what configguard checks)."""
+    old = yaml11_value(text)
+    if type(old) is type(value) and old == value:
+        return None
+    if isinstance(value, float) and isinstance(old, float) and math.isnan(old):
+        return None
+    if isinstance(value, str):
+        fix = f"write {_quoted(text)} (quoted) so that every reader sees the string"
+        if isinstance(old, bool):
+            fix += f", or {'true' if old else 'false'} for the boolean"
+        elif isinstance(old, (int, float)):
+            fix += f", or {old!r} for the number"
+    else:
+        fix = f"write {_quoted(text)} for the string, or {value!r} for the number"
+    if text in ("y", "Y", "n", "N"):
+        readers = "YAML 1.1 (its spec, Go's yaml.v2; PyYAML reads a string)"
+    elif isinstance(old, str) or isinstance(value, float):
+        readers = "PyYAML (its YAML 1.1 resolver)"
+    else:
+        readers = "YAML 1.1 (PyYAML, Go's yaml.v2, Ruby's Psych)"
+    return (
+        f"{text} is {_reading(value)} in YAML 1.2's core schema (as configguard reads it) but "
+        f"{_reading(old)} in {readers}: {fix}"
+    )
+
+
+class Ambiguous(NamedTuple):
+    pointer: str
+    message: str
+    line: int
+    column: int
+    document: int
+
+
 class YamlProblem(Exception):
     """The text cannot be turned into data; carries a 1-based position."""
 
@@ -78,6 +237,8 @@ class YamlResult:
     documents: list[Any] = field(default_factory=list)
     duplicates: list[DuplicateKey] = field(default_factory=list)
     positions: list[PositionIndex] = field(default_factory=list)
+    ambiguous: list[Ambiguous] = field(default_factory=list)
+    """Plain scalars that YAML 1.1 readers read differently (with ``yaml11=True``)."""
 
 
 def resolve_plain(value: str) -> Any:
@@ -188,11 +349,14 @@ def _hide_non_breaks(text: str) -> tuple[str, dict[int, int] | None]:
     return text.translate(hide), {ord(v): k for k, v in hide.items()}
 
 
-def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
-    """Every document of ``text``; raises YamlProblem (1-based position) when it is not YAML."""
+def load_yaml(text: str, track_positions: bool = False, yaml11: bool = False) -> YamlResult:
+    """Every document of ``text``; raises YamlProblem (1-based position) when it is not YAML.
+
+    ``yaml11``: also list the plain scalars that YAML 1.1 readers read differently.
+    """
     text, restore = _hide_non_breaks(text)
     try:
-        return _Builder(track_positions, restore).run(_parser(text))
+        return _Builder(track_positions, restore, yaml11).run(_parser(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or str(exc)
@@ -217,10 +381,13 @@ def load_yaml(text: str, track_positions: bool = False) -> YamlResult:
 
 
 class _Builder:
-    def __init__(self, track: bool, restore: dict[int, int] | None = None) -> None:
+    def __init__(
+        self, track: bool, restore: dict[int, int] | None = None, yaml11: bool = False
+    ) -> None:
         self.track = track
         self.restore = restore
         """Private-use stand-ins -> the YAML 1.2 non-break characters they hid."""
+        self.yaml11 = yaml11
         self.result = YamlResult()
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -252,6 +419,12 @@ class _Builder:
                         value = resolve_plain(text)
                     except ValueError as exc:
                         raise YamlProblem(str(exc), *_mark(event)) from None
+                    if (
+                        self.yaml11
+                        and text
+                        and (text in _Y11_BOOL or (text[0] in _Y11_FIRST and _suspect(text, value)))
+                    ):
+                        self._ambiguous(stack, text, value, event, doc_index)
                 elif tag is None or tag == "!" or not tag.startswith(_YAML):
                     value = text
                 else:
@@ -323,6 +496,15 @@ class _Builder:
                 return self.result
 
     # -- helpers -------------------------------------------------------------------------
+    def _ambiguous(
+        self, stack: list[_Frame], text: str, value: Any, event: Any, doc_index: int
+    ) -> None:
+        message = ambiguity(text, value)
+        if message is not None:
+            pointer = self._slot(stack, True)[1]
+            line, column = _mark(event)
+            self.result.ambiguous.append(Ambiguous(pointer, message, line, column, doc_index))
+
     def _slot(self, stack: list[_Frame], need_pointer: bool) -> tuple[str | None, str]:
         """The token and pointer of the value about to be placed.
 

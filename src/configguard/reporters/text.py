@@ -92,12 +92,24 @@ def tally(report: Report) -> str:
 
 
 def summary_line(report: Report) -> list[Segment]:
+    if report.files == 0 and report.hint:
+        return [(report.hint, "yellow")]
     if report.files == 0:
         return [("No files checked: no target claims the given (or changed) paths.", "yellow")]
     if not report.findings:
         return [(f"All {plural(report.files, 'file')} passed.", "bold green")]
     style = "bold red" if report.errors else "yellow"
     return [(f"Found {tally(report)}.", style)]
+
+
+def note_lines(report: Report, options: ReportOptions) -> list[list[Segment]]:
+    """Which catalog schema each file was checked against (with -v), and what was left out."""
+    lines: list[list[Segment]] = []
+    if options.verbose:
+        for file, label in report.schemas:
+            lines.append([(f"{file}: checked against {label}", "dim")])
+    lines.extend([(f"note: {note}", "yellow")] for note in report.notes)
+    return lines
 
 
 def render(lines: list[list[Segment]], stream: TextIO, options: ReportOptions) -> None:
@@ -194,5 +206,6 @@ class TextReporter:
         if not options.quiet:
             if report.findings:
                 lines.append([])
+            lines.extend(note_lines(report, options))
             lines.append(summary_line(report))
         render(lines, stream, options)
