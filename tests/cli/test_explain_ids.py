@@ -21,7 +21,7 @@ def test_every_builtin_id_is_explained(name: str) -> None:
     result = CliRunner().invoke(main, ["explain", name], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     if name in builtin():  # also a rule kind: its documentation, with examples
-        assert "FAIL::" in result.output
+        assert "FAIL:" in result.output
     else:
         assert BUILTIN_FINDINGS[name].rstrip(".") in result.output
 

@@ -176,7 +176,7 @@ def test_explain_and_rules_list_the_new_kinds(project: Project, kind: str, words
     result = project.run("explain", kind)
     assert result.exit_code == 0
     assert result.stdout.startswith(f"{kind}:")
-    assert words in result.stdout and "FAIL::" in result.stdout
+    assert words in result.stdout and "FAIL:" in result.stdout
     listed = project.run("rules").stdout
     assert any(line.startswith(kind + " ") for line in listed.splitlines())
 
