@@ -62,7 +62,7 @@ class FuzzReport:
         return self.report.findings
 
     def exit_code(self) -> int:
-        """SPEC: 1 when any consumer failure that is not a declared rejection was found."""
+        """1 when any consumer failure that is not a declared rejection was found."""
         return 1 if self.report.findings else 0
 
 

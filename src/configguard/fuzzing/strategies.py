@@ -1,6 +1,7 @@
 """Where fuzz inputs come from: boundary sizes, mutations of real files, and the schema.
 
-Hypothesis cannot build lists of ~150+ independently drawn objects (FACTS.md), and the
+Hypothesis cannot build lists of ~150+ independently drawn objects (it fails its
+data_too_large health check whatever the size bias), and the
 schema-driven generator manages 23-30 examples/s here. So the cheap sources carry the
 volume: an array's *size* is drawn (an integer over its bounds, or a boundary value) and
 filled by repeating a few drawn items, exact copies (the Cloudflare duplicate rows) or

@@ -1,6 +1,6 @@
 """The worker process that runs a ``python:`` consumer; it imports nothing from configguard.
 
-Started by :mod:`configguard.consumers` as ``python _consumer_worker.py REQ_FD RESP_FD``.
+Started by :mod:`configguard.consumers.python` as ``python _worker.py REQ_FD RESP_FD``.
 It is a separate process so that whatever the consumer does (hang, abort, exhaust
 memory, call ``sys.exit``) cannot take configguard down, and it is reused across
 examples because importing the consumer once is what makes fuzzing fast.

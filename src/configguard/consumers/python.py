@@ -1,0 +1,177 @@
+"""The runner of a ``python:`` consumer: one worker process, reused across inputs.
+
+Importing the consumer once is what makes fuzzing fast, so the worker (``_worker.py``,
+run by path so that it imports nothing from configguard) stays up between inputs and
+is restarted after a timeout or its death. A crash the worker survives keeps it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigurationError
+from .outcome import Outcome, Runner, timed
+from .process import (
+    Died,
+    Tail,
+    TimedOut,
+    died_outcome,
+    drain,
+    frame,
+    kill_group,
+    read_exact,
+    write_all,
+)
+from .spec import ConsumerSpec
+
+STARTUP_TIMEOUT = 60.0
+WORKER = Path(__file__).with_name("_worker.py")
+
+
+class PythonRunner(Runner):
+    """A reused worker process; restarted after a crash, a timeout or its death."""
+
+    def __init__(self, spec: ConsumerSpec, scratch: Path | None = None) -> None:
+        super().__init__(spec, scratch)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._request = -1
+        self._response = -1
+        self._stdout = Tail()
+        self._stderr = Tail()
+        self._threads: list[threading.Thread] = []
+
+    def _start(self) -> None:
+        request_r, request_w = os.pipe()
+        response_r, response_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"  # no __pycache__ beside the user's consumer
+        env.setdefault("PYTHONIOENCODING", "utf-8")
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-u", str(WORKER), str(request_r), str(response_w)],
+                stdin=subprocess.DEVNULL,
+                stdout=out_w,
+                stderr=err_w,
+                cwd=self.spec.root,
+                env=env,
+                pass_fds=(request_r, response_w),
+                start_new_session=True,  # the worker sets its own limits
+            )
+        finally:
+            for fd in (request_r, response_w, out_w, err_w):
+                os.close(fd)
+        self._process, self._request, self._response = process, request_w, response_r
+        self._stdout, self._stderr = Tail(), Tail()
+        self._threads = [
+            threading.Thread(target=drain, args=(out_r, self._stdout), daemon=True),
+            threading.Thread(target=drain, args=(err_r, self._stderr), daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        hello = {
+            "root": str(self.spec.root.absolute()),
+            "python": self.spec.python,
+            "rejects": list(self.spec.rejects),
+            "memory_limit": self.spec.memory_limit,
+        }
+        deadline = time.monotonic() + max(STARTUP_TIMEOUT, self.spec.timeout)
+        try:
+            write_all(self._request, frame(hello), deadline)
+            answer = self._receive(deadline)
+        except (Died, TimedOut) as exc:
+            self._stop()
+            what = "timed out" if isinstance(exc, TimedOut) else "died"
+            tail = " | ".join(self._stderr.lines(3))
+            raise ConfigurationError(
+                f"consumer {self.spec.name}: the worker {what} while importing it"
+                + (f": {tail}" if tail else "")
+            ) from None
+        if not answer.get("ok"):
+            self._stop()
+            raise ConfigurationError(f"consumer {self.spec.name}: {answer.get('error')}")
+
+    def _receive(self, deadline: float) -> dict[str, Any]:
+        size = int.from_bytes(read_exact(self._response, 4, deadline), "big")
+        message: dict[str, Any] = json.loads(read_exact(self._response, size, deadline))
+        return message
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        for fd in (self._request, self._response):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._request = self._response = -1
+        if process is not None:
+            kill_group(process)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads = []
+
+    def run(
+        self, data: Any, raw: bytes | None = None, path: Path | None = None, suffix: str = ".json"
+    ) -> Outcome:
+        if self._process is None:
+            self._start()
+        assert self._process is not None
+        self.runs += 1
+        self._stdout.clear()
+        self._stderr.clear()
+        started = time.monotonic()
+        deadline = started + self.spec.timeout
+        try:
+            message = frame({"data": data})
+        except (ValueError, TypeError) as exc:  # not JSON data: configguard's own mistake
+            raise ConfigurationError(f"cannot pass this input to the consumer: {exc}") from None
+        try:
+            # writing a large input is not the consumer's time; give it its own allowance
+            write_all(self._request, message, started + max(self.spec.timeout, 30.0))
+            answer = self._receive(deadline)
+        except TimedOut:
+            self._stop()
+            return Outcome(
+                "crash",
+                "timeout",
+                "Timeout",
+                f"no answer within {self.spec.timeout:g}s",
+                "",
+                self._stderr.lines(),
+                time.monotonic() - started,
+            )
+        except Died:
+            process = self._process
+            returncode = process.wait() if process is not None else None
+            self._stop()
+            # the drain threads have now read everything the worker wrote
+            outcome = died_outcome(returncode, self._stderr.lines(), self.spec.memory_limit)
+            return timed(outcome, started)
+        seconds = time.monotonic() - started
+        if answer["status"] == "accepted":
+            return Outcome("accepted", seconds=seconds)
+        if answer["status"] == "rejected":
+            return Outcome("rejected", "", answer["type"], answer["message"], seconds=seconds)
+        tail = tuple(answer.get("tail", ())) + self._stderr.lines(4)
+        # The worker survived the exception; it is kept (restarting costs ~30 ms a crash,
+        # and a fuzz run crashes the same way thousands of times).
+        return Outcome(
+            "crash",
+            answer.get("kind", "exception"),
+            answer["type"],
+            answer["message"],
+            answer.get("where", ""),
+            tail,
+            seconds,
+        )
+
+    def close(self) -> None:
+        self._stop()
