@@ -39,6 +39,8 @@ class ConsumerSpec:
     timeout: float = DEFAULT_TIMEOUT
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT
     fuzz_max_items: int = DEFAULT_FUZZ_MAX_ITEMS
+    dictionary: Path | None = None
+    """A command consumer's fuzzing dictionary (AFL/libFuzzer format), if it names one."""
 
     @property
     def name(self) -> str:
@@ -98,6 +100,15 @@ def spec_from_config(
             "'reject_exit_codes'",
             "rejects",
         )
+    if python is not None and data.get("dictionary"):
+        raise fail(
+            f"{where}: a python consumer's dictionary is read from its own code; "
+            "'dictionary' is for command consumers",
+            "dictionary",
+        )
+    dictionary = data.get("dictionary")
+    if dictionary and not (root / dictionary).is_file():
+        raise fail(f"{where}.dictionary: no such file: {dictionary}", "dictionary")
     try:
         timeout = parse_duration(data.get("timeout", DEFAULT_TIMEOUT))
     except ValueError as exc:
@@ -115,4 +126,5 @@ def spec_from_config(
         timeout=timeout,
         memory_limit=memory,
         fuzz_max_items=int(data.get("fuzz_max_items", DEFAULT_FUZZ_MAX_ITEMS)),
+        dictionary=(root / dictionary) if dictionary else None,
     )

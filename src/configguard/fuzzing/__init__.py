@@ -163,6 +163,9 @@ class _Context:
     documents: list[Any]
     suffix: str
     notes: list[str]
+    base: str = ""
+    """The schema's URI: its ``$ref``s resolve against it."""
+    retrieve: Callable[[str], Any] | None = None
 
 
 def _context(settings: Settings, target: Target, here: Path) -> _Context:
@@ -175,9 +178,15 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
     notes: list[str] = []
     is_valid: Callable[[Any], bool] = lambda _data: True  # noqa: E731 - no schema, no contract
     raw_schema: Any = None
+    base = ""
     if target.schema is not None:
         compiled = registry.compiled(target.schema)
         raw_schema = registry.document(target.schema)
+        base = target.schema.resolve().as_uri()
+        if isinstance(raw_schema, dict) and isinstance(raw_schema.get("$id"), str):
+            from urllib.parse import urljoin
+
+            base = urljoin(base, raw_schema["$id"])
 
         def is_valid(data: Any) -> bool:
             return not compiled.hits(data)
@@ -203,6 +212,8 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
         documents,
         suffix or ".json",
         notes,
+        base,
+        registry.retrieve,
     )
 
 
@@ -217,17 +228,23 @@ def _fuzz_target(
     with_headroom: bool,
     progress: Progress | None,
 ) -> tuple[list[Finding], TargetSummary, list[HeadroomRow]]:
-    from . import headroom, runner, sources
+    from . import dictionary, headroom, runner, sources
     from .reproducers import STATE_DIR, save
 
     context = _context(settings, target, here)
     state = settings.root / STATE_DIR
+    words = dictionary.build(
+        context.spec.root, context.spec.python, context.spec.dictionary, context.documents
+    )
     with runner.hypothesis_home(state / "hypothesis"):
         built = sources.build(
             context.raw_schema,
             context.is_valid if context.raw_schema is not None else None,
             context.documents,
             context.spec.fuzz_max_items,
+            words,
+            context.base,
+            context.retrieve,
         )
     notes = context.notes + built.notes
     findings: list[Finding] = []

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .schema import ArraySite, array_sites, translate
+from .dictionary import Dictionary
+from .schema import ArraySite, InlineError, Retrieve, array_sites, inline_refs, translate
 from .strategies import DocIndex, Path_, Sources, Vary, build_slots, get, make_varier, replaced
 
 
@@ -20,8 +21,12 @@ def build(
     is_valid: Callable[[Any], bool] | None,
     documents: list[Any],
     cap: int,
+    words: Dictionary | None = None,
+    base: str = "",
+    retrieve: Retrieve | None = None,
 ) -> Sources:
-    """``is_valid``: the full schema's verdict on a whole input (None without a schema)."""
+    """``is_valid``: the full schema's verdict on a whole input (None without a schema);
+    ``base`` and ``retrieve``: the schema's URI and the registry, to inline its ``$ref``s."""
     notes: list[str] = []
     docs = [DocIndex.build(d) for d in documents]
     sites = array_sites(raw_schema) if isinstance(raw_schema, dict) else []
@@ -47,11 +52,16 @@ def build(
     if raw_schema is None:
         schema_strategy = _from_schema(True, notes) if not docs else None
     else:
-        translation = translate(raw_schema)
+        generating = raw_schema
+        try:
+            generating = inline_refs(raw_schema, base, retrieve)
+        except InlineError as exc:
+            notes.append(f"$refs are not inlined for generation: {exc}")
+        translation = translate(generating)
         notes.extend(translation.notes)
         if translation.schema is not None:
             schema_strategy = _from_schema(translation.schema, notes)
-    return Sources(docs, slots, schema_strategy, cap, notes)
+    return Sources(docs, slots, schema_strategy, cap, notes, words or Dictionary())
 
 
 def _from_schema(schema: Any, notes: list[str]) -> Any:
