@@ -43,6 +43,8 @@ class Settings(NamedTuple):
     allow_remote_refs: bool = False
     ignores: tuple[Ignore, ...] = ()
     """The ``ignore:`` list (suppressions by rule and file glob)."""
+    fuzz_database: str | None = None
+    """Where ``fuzz`` keeps its corpus and failures: a folder (relative) or a redis:// URL."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -214,4 +216,5 @@ def _typed(
         targets=targets,
         schema_dirs=tuple(base / d for d in data.get("schema_dirs", ())),
         allow_remote_refs=bool(data.get("allow_remote_refs", False)),
+        fuzz_database=data.get("fuzz_database"),
     )

@@ -44,8 +44,13 @@ __all__ = [
 ]
 
 
-def open_runner(spec: ConsumerSpec, scratch: Path | None = None) -> Runner:
-    """The runner for ``spec``; use it as a context manager so its processes end."""
+def open_runner(
+    spec: ConsumerSpec, scratch: Path | None = None, coverage: tuple[str, ...] = ()
+) -> Runner:
+    """The runner for ``spec``; use it as a context manager so its processes end.
+
+    ``coverage``: files of a Python consumer whose arcs are measured (fuzz guidance).
+    """
     if spec.python is not None:
-        return PythonRunner(spec, scratch)
+        return PythonRunner(spec, scratch, coverage)
     return CommandRunner(spec, scratch)

@@ -26,7 +26,12 @@ class CommandRunner(Runner):
     """One process per input, ``{file}`` or stdin."""
 
     def run(
-        self, data: Any, raw: bytes | None = None, path: Path | None = None, suffix: str = ".json"
+        self,
+        data: Any,
+        raw: bytes | None = None,
+        path: Path | None = None,
+        suffix: str = ".json",
+        timeout: float | None = None,
     ) -> Outcome:
         self.runs += 1
         if raw is None and path is None:
@@ -42,7 +47,7 @@ class CommandRunner(Runner):
             argv = list(self.spec.command or ())
             stdin_data = raw if raw is not None else Path(path).read_bytes()  # type: ignore[arg-type]
         try:
-            return self._spawn(argv, stdin_data)
+            return self._spawn(argv, stdin_data, timeout or self.spec.timeout)
         finally:
             if temporary is not None:
                 with contextlib.suppress(OSError):
@@ -60,9 +65,9 @@ class CommandRunner(Runner):
             fh.write(raw)
         return Path(name)
 
-    def _spawn(self, argv: list[str], stdin_data: bytes | None) -> Outcome:
+    def _spawn(self, argv: list[str], stdin_data: bytes | None, limit: float) -> Outcome:
         started = time.monotonic()
-        deadline = started + self.spec.timeout
+        deadline = started + limit
         try:
             process = subprocess.Popen(
                 argv,
@@ -135,7 +140,7 @@ class CommandRunner(Runner):
                 "crash",
                 "timeout",
                 "Timeout",
-                f"no exit within {self.spec.timeout:g}s",
+                f"no exit within {limit:g}s",
                 "",
                 tail,
                 seconds,

@@ -34,6 +34,8 @@ class Outcome:
     tail: tuple[str, ...] = field(default=(), compare=False)
     """Traceback lines or the tail of stderr, for the report."""
     seconds: float = field(default=0.0, compare=False)
+    new_coverage: int = field(default=0, compare=False)
+    """Arcs of the consumer's own code this run reached first (with coverage measured)."""
 
     @property
     def crashed(self) -> bool:
@@ -77,9 +79,17 @@ class Runner(abc.ABC):
 
     @abc.abstractmethod
     def run(
-        self, data: Any, raw: bytes | None = None, path: Path | None = None, suffix: str = ".json"
+        self,
+        data: Any,
+        raw: bytes | None = None,
+        path: Path | None = None,
+        suffix: str = ".json",
+        timeout: float | None = None,
     ) -> Outcome:
-        """One input: ``data`` for a Python consumer; ``raw`` (or ``path``) for a command."""
+        """One input: ``data`` for a Python consumer; ``raw`` (or ``path``) for a command.
+
+        ``timeout`` overrides the spec's for this run (fuzz shortens it once a hang is known).
+        """
 
     def close(self) -> None:  # noqa: B027 - a command runner keeps nothing running
         """Stop everything this runner started."""

@@ -39,8 +39,12 @@ WORKER = Path(__file__).with_name("_worker.py")
 class PythonRunner(Runner):
     """A reused worker process; restarted after a crash, a timeout or its death."""
 
-    def __init__(self, spec: ConsumerSpec, scratch: Path | None = None) -> None:
+    def __init__(
+        self, spec: ConsumerSpec, scratch: Path | None = None, coverage: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(spec, scratch)
+        self.coverage = coverage
+        """The consumer's own files, whose arcs the worker measures (fuzz guidance); or none."""
         self._process: subprocess.Popen[bytes] | None = None
         self._request = -1
         self._response = -1
@@ -83,6 +87,7 @@ class PythonRunner(Runner):
             "python": self.spec.python,
             "rejects": list(self.spec.rejects),
             "memory_limit": self.spec.memory_limit,
+            "coverage": list(self.coverage),
         }
         deadline = time.monotonic() + max(STARTUP_TIMEOUT, self.spec.timeout)
         try:
@@ -119,7 +124,12 @@ class PythonRunner(Runner):
         self._threads = []
 
     def run(
-        self, data: Any, raw: bytes | None = None, path: Path | None = None, suffix: str = ".json"
+        self,
+        data: Any,
+        raw: bytes | None = None,
+        path: Path | None = None,
+        suffix: str = ".json",
+        timeout: float | None = None,
     ) -> Outcome:
         if self._process is None:
             self._start()
@@ -128,7 +138,8 @@ class PythonRunner(Runner):
         self._stdout.clear()
         self._stderr.clear()
         started = time.monotonic()
-        deadline = started + self.spec.timeout
+        limit = timeout or self.spec.timeout
+        deadline = started + limit
         try:
             message = frame({"data": data})
         except (ValueError, TypeError) as exc:  # not JSON data: configguard's own mistake
@@ -143,7 +154,7 @@ class PythonRunner(Runner):
                 "crash",
                 "timeout",
                 "Timeout",
-                f"no answer within {self.spec.timeout:g}s",
+                f"no answer within {limit:g}s",
                 "",
                 self._stderr.lines(),
                 time.monotonic() - started,
@@ -156,10 +167,13 @@ class PythonRunner(Runner):
             outcome = died_outcome(returncode, self._stderr.lines(), self.spec.memory_limit)
             return timed(outcome, started)
         seconds = time.monotonic() - started
+        new = int(answer.get("new", 0))
         if answer["status"] == "accepted":
-            return Outcome("accepted", seconds=seconds)
+            return Outcome("accepted", seconds=seconds, new_coverage=new)
         if answer["status"] == "rejected":
-            return Outcome("rejected", "", answer["type"], answer["message"], seconds=seconds)
+            return Outcome(
+                "rejected", "", answer["type"], answer["message"], seconds=seconds, new_coverage=new
+            )
         tail = tuple(answer.get("tail", ())) + self._stderr.lines(4)
         # The worker survived the exception; it is kept (restarting costs ~30 ms a crash,
         # and a fuzz run crashes the same way thousands of times).
@@ -171,6 +185,7 @@ class PythonRunner(Runner):
             answer.get("where", ""),
             tail,
             seconds,
+            new,
         )
 
     def close(self) -> None:

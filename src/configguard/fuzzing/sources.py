@@ -8,7 +8,7 @@ once per array.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .dictionary import Dictionary
@@ -130,3 +130,85 @@ def shape(data: Any) -> str:
         text = canonical(data)
         return text if len(text) <= 120 else text[:119] + "…"
     return ", ".join(parts)
+
+
+MAX_DIFFERENCES = 3
+
+
+def difference(data: Any, real: Sequence[Any]) -> str:
+    """What a (shrunk) input changes in the nearest real file, on one line:
+    ``/endpoints/api/records: true, was a list of 12 items``. Without a real file, its
+    shape."""
+    if not real:
+        return shape(data)
+    best: list[str] | None = None
+    for document in real[:20]:
+        found: list[str] = []
+        _differ(document, data, "", found)
+        if best is None or len(found) < len(best):
+            best = found
+        if not found:
+            break
+    if not best:
+        return "the real file itself, unchanged"
+    text = "; ".join(best[:MAX_DIFFERENCES])
+    if len(best) > MAX_DIFFERENCES:
+        text += "; and more"
+    return text
+
+
+def _differ(old: Any, new: Any, where: str, out: list[str]) -> None:
+    if len(out) > MAX_DIFFERENCES or (type(old) is type(new) and old == new):
+        return
+    here = where or "/"
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in new:
+            if key not in old:
+                out.append(f"{where}/{_escape(key)}: {_describe(new[key])}, added")
+        for key in old:
+            if key not in new:
+                out.append(f"{where}/{_escape(key)}: removed (was {_describe(old[key])})")
+        for key in old:
+            if key in new:
+                _differ(old[key], new[key], f"{where}/{_escape(key)}", out)
+        return
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            repeated = len(new) > len(old) and _repeats(new, old)
+            out.append(
+                f"{here}: {len(new)} items, was {len(old)}"
+                + (" (its entries repeated)" if repeated else "")
+            )
+            if repeated:
+                return
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            _differ(a, b, f"{where}/{i}", out)
+        return
+    out.append(f"{here}: {_describe(new)}, was {_describe(old)}")
+
+
+def _repeats(new: list[Any], old: list[Any]) -> bool:
+    """Every entry of ``new`` is one of ``old``'s (copies, not new content)."""
+    from .reproducers import canonical
+
+    known = {canonical(item) for item in old[:2000]}
+    return all(canonical(item) in known for item in new[:2000])
+
+
+def _escape(key: str) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _describe(value: Any) -> str:
+    import json
+
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} keys" if value else "{}"
+    if isinstance(value, str) and len(value) > 40:
+        return f"a string of {len(value):,} characters"
+    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        text += " (a float)"
+    return text if len(text) <= 60 else text[:59] + "…"

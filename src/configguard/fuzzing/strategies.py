@@ -436,6 +436,26 @@ def case_strategy(sources: Sources) -> st.SearchStrategy[Case]:
     return pick()
 
 
+def source_strategies(sources: Sources) -> dict[str, st.SearchStrategy[Case] | None]:
+    """One strategy per source, for the scheduler (which gives each its own rounds)."""
+    out: dict[str, st.SearchStrategy[Case] | None] = {}
+    if sources.docs:
+        out["mutation"] = _mutations(sources)
+    if sources.slots and (sources.docs or sources.schema_strategy is not None):
+        out["boundary"] = _boundary(sources)
+    if sources.schema_strategy is not None:
+        out["schema"] = sources.schema_strategy.map(lambda d: Case("schema", d))
+        out["schema-mutation"] = None  # mutations of the schema's documents, as they come
+    return out
+
+
+def corpus_strategy(pool: list[Any], sources: Sources, source: str) -> st.SearchStrategy[Case]:
+    """Mutations of a snapshot of ``pool``: inputs kept for reaching new consumer code, or
+    documents the schema generated (mutated at mutation speed, not generation speed)."""
+    docs = [DocIndex.build(data) for data in list(pool)]
+    return mutations_of(docs, sources.words, source)
+
+
 def _boundary(sources: Sources) -> st.SearchStrategy[Case]:
     slots = sources.slots
 
