@@ -200,8 +200,9 @@ def main() -> None:
         data = _receive(request_fd)
         if data is None:
             return
+        traced = measure is not None and data.get("measure", True)
         try:
-            with guard:
+            with guard if traced else contextlib.nullcontext():
                 function(data["data"])
             answer: dict[str, Any] = {"status": "accepted"}
         except rejects as exc:
@@ -215,7 +216,7 @@ def main() -> None:
                     stream.flush()
             with contextlib.suppress(OSError):
                 os.chdir(root)  # a consumer that changes folder does not move the next run
-        if measure is not None:
+        if traced and measure is not None:
             answer["new"] = measure.new()
         _send(response_fd, answer)
 

@@ -32,6 +32,7 @@ class CommandRunner(Runner):
         path: Path | None = None,
         suffix: str = ".json",
         timeout: float | None = None,
+        measure: bool = True,
     ) -> Outcome:
         self.runs += 1
         if raw is None and path is None:

@@ -85,10 +85,13 @@ class Runner(abc.ABC):
         path: Path | None = None,
         suffix: str = ".json",
         timeout: float | None = None,
+        measure: bool = True,
     ) -> Outcome:
         """One input: ``data`` for a Python consumer; ``raw`` (or ``path``) for a command.
 
-        ``timeout`` overrides the spec's for this run (fuzz shortens it once a hang is known).
+        ``timeout`` overrides the spec's for this run (fuzz shortens it once a hang is known);
+        ``measure``: trace coverage on this run (a runner that measures it; fuzz measures
+        schema-valid inputs only, so its corpus stays valid).
         """
 
     def close(self) -> None:  # noqa: B027 - a command runner keeps nothing running

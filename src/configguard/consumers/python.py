@@ -130,6 +130,7 @@ class PythonRunner(Runner):
         path: Path | None = None,
         suffix: str = ".json",
         timeout: float | None = None,
+        measure: bool = True,
     ) -> Outcome:
         if self._process is None:
             self._start()
@@ -141,7 +142,7 @@ class PythonRunner(Runner):
         limit = timeout or self.spec.timeout
         deadline = started + limit
         try:
-            message = frame({"data": data})
+            message = frame({"data": data, "measure": measure})
         except (ValueError, TypeError) as exc:  # not JSON data: configguard's own mistake
             raise ConfigurationError(f"cannot pass this input to the consumer: {exc}") from None
         try:

@@ -95,6 +95,7 @@ def fuzz(
     guided: bool = True,
     export_corpus: str | Path | None = None,
     fail_on: Severity = Severity.ERROR,
+    stop_on_latent: bool = False,
 ) -> FuzzReport:
     """Fuzz the consumers of ``targets`` (default: every target that has one).
 
@@ -105,7 +106,8 @@ def fuzz(
     by every runner that names it (default: ``fuzz_database`` of the configuration, else
     ``.configguard/hypothesis``); ``workers``: search processes on this machine sharing
     it; ``guided``: coverage guidance for Python consumers; ``export_corpus``: a folder
-    that receives every schema-valid input generated. Raises ConfigurationError when
+    that receives every schema-valid input generated; ``stop_on_latent``: end at the
+    first latent bug, unshrunk (time-to-first-failure benchmarks). Raises ConfigurationError when
     configguard cannot do its job.
     """
     from ..api import resolve_settings
@@ -133,6 +135,7 @@ def fuzz(
         database,
         guided,
         (here / export_corpus) if export_corpus is not None else None,
+        stop_on_latent,
     )
     if workers > 1:
         from .workers import campaign
@@ -200,6 +203,7 @@ class _Options:
     database: str | None
     guided: bool
     export: Path | None
+    stop_on_latent: bool = False
 
 
 @dataclass
@@ -343,6 +347,7 @@ def _fuzz_target(
             progress=report,
             guided=guided,
             export=export,
+            stop_on_latent=options.stop_on_latent,
         )
         for recorded in sorted(result.failures.values(), key=lambda r: (not r.valid, r.first_seen)):
             path = save(settings.root, target.name, recorded.case.data)

@@ -90,6 +90,7 @@ MIN_SHARE = 0.05
 HANG_FLOOR = 0.25
 """Once a hang is known, later inputs get this long (or 20x the slowest accepted run)."""
 MAX_CORPUS = 256
+CREDIT_FADE = 0.5
 
 
 @dataclass
@@ -103,13 +104,18 @@ class SourceStats:
     new_code: int = 0
     """Inputs that reached consumer code no earlier input reached (coverage guidance)."""
     rounds: int = 0
+    credit: float = 0.0
+    """Recent finds (a failure counts as 20 inputs with new code), fading by half a round."""
+
+    def settle(self, found: int, new_code: int) -> None:
+        """After one of its rounds: what that round found, on top of the faded credit."""
+        self.credit = self.credit * CREDIT_FADE + 20.0 * found + new_code
 
     def weight(self) -> float:
-        """Inputs per second, scaled up by what they found (a failure counts as 20 inputs
-        that reached new code): a slow source that finds nothing sinks to the floor share,
-        one that finds rises whatever its speed."""
-        rate = self.examples / self.seconds if self.seconds > 0 else 1.0
-        return max(rate, 1.0) * (1.0 + 20.0 * self.found + self.new_code)
+        """Inputs per second, scaled up by what it found lately: a slow source that finds
+        nothing sinks to the floor share, one that keeps finding rises whatever its speed."""
+        rate = (self.examples + 10) / (self.seconds + 0.1)  # a prior: warm-up is not speed
+        return rate * (1.0 + self.credit)
 
 
 @dataclass
@@ -157,6 +163,7 @@ def search(
     progress: Progress | None = None,
     guided: bool = False,
     export: Callable[[Any], None] | None = None,
+    stop_on_latent: bool = False,
 ) -> SearchResult:
     """Run the consumer on generated cases until the limits; return what failed.
 
@@ -204,7 +211,10 @@ def search(
         limit = None
         if hang:
             limit = min(runner.spec.timeout, max(HANG_FLOOR, 20 * slowest[0]))
-        outcome = runner.run(case.data, suffix=suffix, timeout=limit)
+        valid: bool | None = None
+        if guided:  # only schema-valid inputs teach the search: its corpus stays valid
+            valid = is_valid(case.data)
+        outcome = runner.run(case.data, suffix=suffix, timeout=limit, measure=bool(valid))
         if outcome.new_coverage and guided:
             source.new_code += 1
             if len(corpus) < MAX_CORPUS:
@@ -217,7 +227,8 @@ def search(
         if outcome.kind == "timeout" and hang:
             result.failures[hang[0]].hits += 1  # the known hang, cut short
             return
-        valid = is_valid(case.data)
+        if valid is None:
+            valid = is_valid(case.data)
         key = (valid, outcome.signature())
         size = len(canonical(case.data))
         found = result.failures.get(key)
@@ -228,6 +239,9 @@ def search(
                 valid, outcome, case, size, now - started, result.examples, current[0]
             )
             source.found += 1
+            if stop_on_latent and valid:
+                deadline[0] = now  # the first latent bug ends the search, unshrunk
+                return
             if outcome.kind == "timeout":
                 hang.append(key)
                 return  # not shrunk: every attempt would cost the timeout
@@ -290,8 +304,10 @@ def search(
         round_started = time.monotonic()
         round_ends[0] = round_started + ROUND_SECONDS
         shrinking[0] = False
+        found_before, new_before = record.found, record.new_code
         finished = _run_round(wrapped)
         record.seconds += time.monotonic() - round_started
+        record.settle(record.found - found_before, record.new_code - new_before)
         known.update(result.failures)
         if not finished:
             break
@@ -313,9 +329,14 @@ def _pick(
         return untried[0]
     weights = {s: stats[s].weight() for s in usable}
     total_weight = sum(weights.values())
-    shares = {s: max(MIN_SHARE, w / total_weight) for s, w in weights.items()}
+    floored = {s: max(MIN_SHARE, w / total_weight) for s, w in weights.items()}
+    total_share = sum(floored.values())
     spent = sum(stats[s].seconds for s in usable) or 1.0
-    return max(usable, key=lambda s: (shares[s] - stats[s].seconds / spent, -stats[s].rounds))
+    # the source whose time so far is the smallest fraction of its share goes next
+    return min(
+        usable,
+        key=lambda s: (stats[s].seconds / spent / (floored[s] / total_share), stats[s].rounds),
+    )
 
 
 def _run_round(wrapped: Callable[[], None]) -> bool:

@@ -86,7 +86,12 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 LONG_STRINGS = (0, 1, 63, 64, 65, 255, 256, 257, 1024, 4096, 65_536, 1_000_000)
 UNKNOWN_KEYS = ("unexpected", "__proto__", "", "constructor", "ünïcødé")
 DUPLICATE_FACTORS = (2, 4, 10)
+MUTATION_COUNTS = (1, 1, 2, 3)
+SPLICE_TIMES = (1, 2, 4, 8, 16, 32, 64)
+SPLICE_BYTES = 1_000_000
 UNIQUE_CHECK = 1500
+CORPUS_SNAPSHOT = 48
+"""The newest kept inputs a corpus round mutates: the newest reached the newest code."""
 GENERATED = -1
 """Slot.doc of an array in a schema-generated document (no real file yet)."""
 
@@ -452,7 +457,7 @@ def source_strategies(sources: Sources) -> dict[str, st.SearchStrategy[Case] | N
 def corpus_strategy(pool: list[Any], sources: Sources, source: str) -> st.SearchStrategy[Case]:
     """Mutations of a snapshot of ``pool``: inputs kept for reaching new consumer code, or
     documents the schema generated (mutated at mutation speed, not generation speed)."""
-    docs = [DocIndex.build(data) for data in list(pool)]
+    docs = [DocIndex.build(data) for data in list(pool)[-CORPUS_SNAPSHOT:]]
     return mutations_of(docs, sources.words, source)
 
 
@@ -500,7 +505,10 @@ _KINDS = (
     "extreme-number",
     "long-string",
     "wrong-type",
-    # the moves that reach specific values and combinations
+    # the moves that reach specific values and combinations (a dictionary word is the
+    # likeliest: the consumer's own literals are what it special-cases)
+    "dictionary-value",
+    "dictionary-value",
     "dictionary-value",
     "dictionary-key",
     "case",
@@ -521,13 +529,17 @@ def _mutations(sources: Sources) -> st.SearchStrategy[Case]:
 def mutations_of(docs: list[DocIndex], words: Dictionary, source: str) -> st.SearchStrategy[Case]:
     """One to three mutations of one of ``docs`` (real files, or a corpus of kept inputs)."""
 
+    newest = len(docs) - 1
+
     @st.composite
     def build(draw: st.DrawFn) -> Case:
-        d = draw(st.integers(0, len(docs) - 1))
-        index = docs[d]
+        # a corpus round mutates its newest input half the time: it reached the newest code
+        d = newest if source == "corpus" and draw(st.booleans()) else None
+        index = docs[d if d is not None else draw(st.integers(0, newest))]
         data = index.data
         how: list[str] = []
-        for _ in range(draw(st.integers(1, 3))):
+        # one mutation most often: a precise step keeps what the input already reached
+        for _ in range(draw(st.sampled_from(MUTATION_COUNTS))):
             kind = draw(st.sampled_from(_KINDS))
             data, note = _mutate(draw, kind, index, data, words)
             if note:
@@ -784,11 +796,14 @@ def _splice(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> t
     outer, inner = draw(st.sampled_from(pairs[:400]))
     if not _exists(data, outer):
         return data, ""
-    subtree = get(data, outer)
-    times = draw(st.integers(1, 4))
+    original = get(data, outer)
+    # each splice nests one more copy of the subtree: depth and size grow linearly
+    room = max(1, SPLICE_BYTES // max(1, len(canonical(original))))
+    times = min(draw(st.sampled_from(SPLICE_TIMES)), room)
     rest = inner[len(outer) :]
+    subtree = original
     for _ in range(times):
-        subtree = replaced(subtree, rest, _constant(subtree))
+        subtree = replaced(original, rest, _constant(subtree))
     data = replaced(data, outer, _constant(subtree))
     return data, f"{pointer(outer)} spliced into {pointer(inner)} ({times}x)"
 
