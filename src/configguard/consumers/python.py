@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,28 @@ STARTUP_TIMEOUT = 60.0
 WORKER = Path(__file__).with_name("_worker.py")
 
 
+@dataclass
+class _Worker:
+    """One worker process and its pipes, before or after it is adopted by the runner."""
+
+    process: subprocess.Popen[bytes]
+    request: int
+    response: int
+    stdout: Tail
+    stderr: Tail
+    threads: list[threading.Thread] = field(default_factory=list)
+    hello: bytes = b""
+    """The hello still to send (empty once sent)."""
+
+    def stop(self) -> None:
+        for fd in (self.request, self.response):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        kill_group(self.process)
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
 class PythonRunner(Runner):
     """A reused worker process; restarted after a crash, a timeout or its death."""
 
@@ -51,8 +74,11 @@ class PythonRunner(Runner):
         self._stdout = Tail()
         self._stderr = Tail()
         self._threads: list[threading.Thread] = []
+        self._spare: _Worker | None = None
+        self._restarts = 0
 
-    def _start(self) -> None:
+    def _launch(self) -> _Worker:
+        """Start a worker process and send it its hello; its answer is read on adoption."""
         request_r, request_w = os.pipe()
         response_r, response_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -74,13 +100,12 @@ class PythonRunner(Runner):
         finally:
             for fd in (request_r, response_w, out_w, err_w):
                 os.close(fd)
-        self._process, self._request, self._response = process, request_w, response_r
-        self._stdout, self._stderr = Tail(), Tail()
-        self._threads = [
-            threading.Thread(target=drain, args=(out_r, self._stdout), daemon=True),
-            threading.Thread(target=drain, args=(err_r, self._stderr), daemon=True),
+        worker = _Worker(process, request_w, response_r, Tail(), Tail())
+        worker.threads = [
+            threading.Thread(target=drain, args=(out_r, worker.stdout), daemon=True),
+            threading.Thread(target=drain, args=(err_r, worker.stderr), daemon=True),
         ]
-        for thread in self._threads:
+        for thread in worker.threads:
             thread.start()
         hello = {
             "root": str(self.spec.root.absolute()),
@@ -89,9 +114,20 @@ class PythonRunner(Runner):
             "memory_limit": self.spec.memory_limit,
             "coverage": list(self.coverage),
         }
+        worker.hello = frame(hello)
+        return worker
+
+    def _start(self) -> None:
+        worker, self._spare = self._spare or self._launch(), None
+        self._process, self._request, self._response = (
+            worker.process,
+            worker.request,
+            worker.response,
+        )
+        self._stdout, self._stderr, self._threads = worker.stdout, worker.stderr, worker.threads
         deadline = time.monotonic() + max(STARTUP_TIMEOUT, self.spec.timeout)
         try:
-            write_all(self._request, frame(hello), deadline)
+            write_all(self._request, worker.hello, deadline)
             answer = self._receive(deadline)
         except (Died, TimedOut) as exc:
             self._stop()
@@ -104,6 +140,12 @@ class PythonRunner(Runner):
         if not answer.get("ok"):
             self._stop()
             raise ConfigurationError(f"consumer {self.spec.name}: {answer.get('error')}")
+        if self._restarts:
+            # a consumer that hangs or dies once will again: a spare worker imports it
+            # meanwhile, so the next restart costs a pipe write, not an interpreter start
+            self._spare = self._launch()
+            write_all(self._spare.request, self._spare.hello, deadline)
+            self._spare.hello = b""
 
     def _receive(self, deadline: float) -> dict[str, Any]:
         size = int.from_bytes(read_exact(self._response, 4, deadline), "big")
@@ -151,6 +193,7 @@ class PythonRunner(Runner):
             answer = self._receive(deadline)
         except TimedOut:
             self._stop()
+            self._restarts += 1
             return Outcome(
                 "crash",
                 "timeout",
@@ -164,6 +207,7 @@ class PythonRunner(Runner):
             process = self._process
             returncode = process.wait() if process is not None else None
             self._stop()
+            self._restarts += 1
             # the drain threads have now read everything the worker wrote
             outcome = died_outcome(returncode, self._stderr.lines(), self.spec.memory_limit)
             return timed(outcome, started)
@@ -191,3 +235,6 @@ class PythonRunner(Runner):
 
     def close(self) -> None:
         self._stop()
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.stop()

@@ -132,21 +132,22 @@ class Database:
     def key(self, source: str) -> bytes:
         return f"configguard:{self.namespace}:{source}".encode()
 
-    def corpus(self) -> list[Any]:
-        """Inputs kept by earlier runs (any runner sharing the database)."""
+    def corpus(self, kind: str = "corpus") -> list[Any]:
+        """Inputs kept by earlier runs (any runner sharing the database): ``corpus`` (new
+        code reached) or ``failures`` (each failure's smallest input)."""
         import json
 
         if not self.read:
             return []
         out: list[Any] = []
-        for raw in sorted(self.hypothesis.fetch(self.key("corpus")))[:MAX_CORPUS]:
+        for raw in sorted(self.hypothesis.fetch(self.key(kind)))[:MAX_CORPUS]:
             with contextlib.suppress(ValueError):
                 out.append(json.loads(raw))
         return out
 
-    def keep(self, data: Any) -> None:
+    def keep(self, data: Any, kind: str = "corpus") -> None:
         if self.read:
-            self.hypothesis.save(self.key("corpus"), canonical(data).encode("utf-8"))
+            self.hypothesis.save(self.key(kind), canonical(data).encode("utf-8"))
 
 
 def search(
@@ -263,6 +264,18 @@ def search(
         stats[source_name] = SourceStats()
     hypothesis_db = database.hypothesis if database is not None else None
     wrapped_tests: dict[str, tuple[int, Any]] = {}
+    # failures any runner sharing the database found are rerun first, whatever source
+    # found them (Hypothesis's own replay is per source and per choice sequence)
+    stats["replay"] = SourceStats()
+    replay_started = time.monotonic()
+    round_ends[0] = float("inf")
+    for data in database.corpus("failures") if database is not None else []:
+        current[0] = "replay"
+        with contextlib.suppress(ConsumerFailure):
+            test(Case("replay", data, ("saved in the shared database",)))
+    stats["replay"].seconds = time.monotonic() - replay_started
+    stats["replay"].rounds = 1 if stats["replay"].examples else 0
+    known.update(result.failures)
     for round_number in range(MAX_ROUNDS_TOTAL):
         left = max_examples - result.examples
         if left <= 0 or time.monotonic() > deadline[0] or not strategies:
@@ -313,6 +326,9 @@ def search(
             break
     result.seconds = time.monotonic() - started
     result.corpus = len(corpus)
+    if database is not None:
+        for recorded in result.failures.values():
+            database.keep(recorded.case.data, "failures")
     return result
 
 
