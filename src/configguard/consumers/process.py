@@ -140,7 +140,14 @@ def read_exact(fd: int, n: int, deadline: float) -> bytes:
 
 
 def frame(message: Any) -> bytes:
-    body = json.dumps(message, allow_nan=True).encode("utf-8")
+    """A length-prefixed JSON message. orjson writes it 5-10x faster (a fuzz input can be
+    megabytes); integers past 64 bits, which it refuses, go through the standard library."""
+    import orjson
+
+    try:
+        body = orjson.dumps(message)
+    except TypeError:
+        body = json.dumps(message, allow_nan=True).encode("utf-8")
     return len(body).to_bytes(4, "big") + body
 
 

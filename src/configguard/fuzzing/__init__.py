@@ -1,7 +1,9 @@
 """``configguard fuzz``: run each target's consumer on generated inputs to find latent crashes.
 
-Inputs come from three sources (see :mod:`.strategies`): boundary sizes, mutations of
-the target's real files, and the schema (hypothesis-jsonschema). A crash on a
+Inputs come from mutations of the real files (with a dictionary of the consumer's own
+literals, :mod:`.dictionary`), boundary sizes, the schema (hypothesis-jsonschema) and its
+documents mutated, and, for Python consumers, a corpus of inputs that reached new code
+(:mod:`.strategies`); a scheduler shares the time among them (:mod:`.runner`). A crash on a
 schema-valid input is a **latent bug** (error): the contract allows a file the consumer
 cannot take. A crash on a schema-invalid input is a **hardening** finding (warning): it
 should have been refused cleanly. Failures are shrunk, saved as reproducers under

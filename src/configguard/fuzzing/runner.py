@@ -1,5 +1,9 @@
 """The search: Hypothesis draws cases, the consumer runs them, failures are kept and shrunk.
 
+Sources run in short rounds, one Hypothesis run each; a scheduler gives the next round to
+the source furthest below its share of the time, and shares follow what each source
+found lately (failures, inputs that reached new consumer code) per second of its time.
+
 Every crash is recorded here, as it happens, by its signature (schema-valid or not, and
 the consumer's exception type and last frame, or exit status): Hypothesis then shrinks
 each distinct failure (one exception class per signature, so it tells them apart) and we

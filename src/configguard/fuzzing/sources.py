@@ -179,8 +179,7 @@ def _differ(old: Any, new: Any, where: str, out: list[str]) -> None:
                 f"{here}: {len(new)} items, was {len(old)}"
                 + (" (its entries repeated)" if repeated else "")
             )
-            if repeated:
-                return
+            return  # item by item, a resized list differs everywhere: the size is the news
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
             _differ(a, b, f"{where}/{i}", out)
         return
