@@ -214,7 +214,7 @@ def search(
         if case.source == "schema" and len(generated) < MAX_CORPUS:
             generated.append(case.data)
         limit = None
-        if hang:
+        if hang:  # a hang is known: a schema-valid one (the latent bug) still gets found
             limit = min(runner.spec.timeout, max(HANG_FLOOR, 20 * slowest[0]))
         valid: bool | None = None
         if guided:  # only schema-valid inputs teach the search: its corpus stays valid
@@ -229,12 +229,23 @@ def search(
         if not outcome.crashed:
             slowest[0] = max(slowest[0], outcome.seconds)
             return
-        if outcome.kind == "timeout" and hang:
-            result.failures[hang[0]].hits += 1  # the known hang, cut short
-            return
         if valid is None:
             valid = is_valid(case.data)
         key = (valid, outcome.signature())
+        if outcome.kind == "timeout" and key in hang:
+            result.failures[key].hits += 1  # the known hang, cut short
+            return
+        if outcome.kind == "timeout" and limit is not None and limit < runner.spec.timeout:
+            # a new hang under the shortened limit is confirmed with the full timeout
+            # (once per distinct hang), so a slow but correct input is never reported
+            outcome = runner.run(case.data, suffix=suffix)
+            if not outcome.crashed:
+                slowest[0] = max(slowest[0], outcome.seconds)
+                return
+            key = (valid, outcome.signature())
+            if outcome.kind == "timeout" and key in hang:
+                result.failures[key].hits += 1
+                return
         size = len(canonical(case.data))
         found = result.failures.get(key)
         if found is None:
