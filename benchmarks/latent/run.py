@@ -54,7 +54,12 @@ import jsonschema_rs
 schema = json.load(open("plain-schema.json"))
 full = json.load(open("schemas/schema.json"))
 budget, timeout, run_seed = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-validator = jsonschema_rs.validator_for(full)
+import pathlib
+# the full schema judges validity, its $refs to other files resolved from schemas/
+validator = jsonschema_rs.validator_for(
+    full, base_uri=pathlib.Path("schemas/schema.json").absolute().as_uri(),
+    retriever=lambda uri: json.load(open(uri.removeprefix("file://"))),
+)
 import consumer
 
 
