@@ -45,7 +45,9 @@ def project(folder: Path) -> None:
     (folder / "configguard.yaml").write_text(CONFIG.format(command=command), encoding="utf-8")
 
 
-def measure(folder: Path, target: str, examples: int) -> tuple[int, float]:
+def measure(
+    folder: Path, target: str, examples: int, guided: bool = True
+) -> tuple[int, float, float]:
     from configguard import fuzz
 
     started = time.perf_counter()
@@ -57,33 +59,39 @@ def measure(folder: Path, target: str, examples: int) -> tuple[int, float]:
         max_examples=examples,
         max_time=600,
         headroom=False,
+        guided=guided,
     )
     elapsed = time.perf_counter() - started
     assert not result.findings, [f.message for f in result.findings]
-    return result.targets[0].examples, elapsed
+    return result.targets[0].examples, elapsed, result.targets[0].rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=3000)
     parser.add_argument("--command-examples", type=int, default=300)
+    parser.add_argument("--python-only", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         project(folder)
         # the first run builds Hypothesis's Unicode tables (cached under .configguard/)
-        done, elapsed = measure(folder, "python", 50)
+        done, elapsed, _ = measure(folder, "python", 50)
         print(f"cold start: {done} examples in {elapsed:.2f}s (one-off table build)")
-        runs = (
-            ("python", args.examples, "trivial:load in the reused worker"),
-            ("command", args.command_examples, "python -S, a process per input"),
-            ("shell", args.command_examples, "sh -c 'cat > /dev/null', a process per input"),
-        )
-        for target, count, what in runs:
-            done, elapsed = measure(folder, target, count)
+        runs = [
+            ("python", args.examples, True, "trivial:load in the reused worker, coverage on"),
+            ("python", args.examples, False, "trivial:load in the reused worker, --no-guidance"),
+        ]
+        if not args.python_only:
+            runs += [
+                ("command", args.command_examples, False, "python -S, a process per input"),
+                ("shell", args.command_examples, False, "sh -c 'cat > /dev/null', per input"),
+            ]
+        for target, count, guided, what in runs:
+            done, elapsed, rate = measure(folder, target, count, guided)
             print(
-                f"{target:8} {done} examples in {elapsed:.2f}s = {done / elapsed:.0f} "
-                f"examples/s ({what})"
+                f"{target:8} {done} examples in {elapsed:.2f}s (whole run) = "
+                f"{done / elapsed:.0f}/s; search alone {rate:.0f}/s ({what})"
             )
 
 

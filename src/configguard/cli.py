@@ -464,6 +464,38 @@ def init(root: str, dry_run: bool) -> None:
 @click.option("--replay", metavar="DIR", help="Rerun saved reproducers instead of searching.")
 @click.option("--no-headroom", is_flag=True, help="Skip measuring how far arrays can grow.")
 @click.option(
+    "--database",
+    metavar="DIR|URL",
+    help="Corpus and failures: a folder or redis://host:port/N, shared by runners "
+    "(default: fuzz_database, else .configguard/hypothesis).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    metavar="N",
+    type=click.IntRange(min=1),
+    help="Search processes on this machine, sharing the database.",
+)
+@click.option(
+    "--no-guidance",
+    is_flag=True,
+    help="Do not measure the Python consumer's coverage to steer the search.",
+)
+@click.option(
+    "--export-corpus",
+    metavar="DIR",
+    help="Write every schema-valid input generated here (a seed corpus for native fuzzers).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default="error",
+    show_default=True,
+    type=click.Choice(["error", "warning", "info"], case_sensitive=False),
+    help="Exit 1 when a finding at least this severe is found (hardening is a warning).",
+)
+@click.option(
     "--format",
     "fmt",
     default="text",
@@ -482,16 +514,23 @@ def fuzz(
     seed: int | None,
     replay: str | None,
     no_headroom: bool,
+    database: str | None,
+    workers: int,
+    no_guidance: bool,
+    export_corpus: str | None,
+    fail_on: str,
     fmt: str,
     color: bool | None,
 ) -> None:
     """Fuzz the targets' consumers (default: every target with a consumer).
 
     Inputs come from the schema, from arrays at boundary sizes and from mutations of the
-    real files. Exit 0: no failure; 1: a consumer crashed (reproducers are saved under
-    .configguard/crashes/<target>/); 2: configguard could not do its job.
+    real files. Exit 0: nothing at --fail-on; 1: a latent bug (or, with --fail-on
+    warning, a hardening finding; reproducers are saved under .configguard/crashes/);
+    2: configguard could not do its job.
     """
     from .errors import ConfigurationError
+    from .findings import Severity
     from .reporters import ReportOptions, get_reporter
     from .units import parse_duration
 
@@ -515,6 +554,11 @@ def fuzz(
                 replay=replay,
                 headroom=not no_headroom,
                 progress=progress,
+                database=database,
+                workers=workers,
+                guided=not no_guidance,
+                export_corpus=export_corpus,
+                fail_on=Severity.parse(fail_on),
             )
     except ConfigurationError as exc:
         _fail(str(exc))

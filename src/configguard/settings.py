@@ -19,8 +19,8 @@ from .locate import join
 from .schemas.walk import resolve_local
 from .suppress import Ignore, parse_ignores
 
-if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
-    from .consumers import ConsumerSpec
+if TYPE_CHECKING:  # the consumers package loads only when a target has a consumer
+    from .consumers.spec import ConsumerSpec
 
 CONFIG_NAMES = ("configguard.yaml", ".configguard.yaml")
 
@@ -73,6 +73,8 @@ class Settings(NamedTuple):
     """The ``ignore:`` list (suppressions by rule and file glob)."""
     catalog: CatalogChoice = CatalogChoice()
     """Which built-in catalog schemas files that no target claims are checked against."""
+    fuzz_database: str | None = None
+    """Where ``fuzz`` keeps its corpus and failures: a folder (relative) or a redis:// URL."""
 
 
 def find_config(start: Path) -> Path | None:
@@ -129,7 +131,7 @@ def load_settings(path: Path, display: str | None = None) -> Settings:
     if data is None:
         data = {}
     validate_against(own_schema("configguard.schema.json"), data, document, display, prefix)
-    settings = _typed(data, path)
+    settings = _typed(data, path, document, display, prefix)
     if data.get("ignore"):
         ignores = parse_ignores(data["ignore"], document, display, prefix)
         settings = settings._replace(ignores=ignores)
@@ -198,18 +200,27 @@ def _as_list(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _consumer(spec: dict[str, Any], name: str, base: Path, path: Path) -> ConsumerSpec | None:
+def _consumer(
+    spec: dict[str, Any], name: str, base: Path, document: Document, display: str, prefix: str
+) -> ConsumerSpec | None:
+    """The typed consumer block; its mistakes are located like every other one here."""
     if spec.get("consumer") is None:
         return None
-    from .consumers import spec_from_config
+    from .consumers.spec import spec_from_config
 
-    try:
-        return spec_from_config(spec["consumer"], base, f"targets.{name}.consumer")
-    except ConfigurationError as exc:
-        raise ConfigurationError(exc.message, str(path)) from None
+    return spec_from_config(
+        spec["consumer"],
+        base,
+        f"targets.{name}.consumer",
+        document=document,
+        display=display,
+        pointer=prefix + join(["targets", name, "consumer"]),
+    )
 
 
-def _typed(data: dict[str, Any], path: Path) -> Settings:
+def _typed(
+    data: dict[str, Any], path: Path, document: Document, display: str, prefix: str
+) -> Settings:
     base = path.parent
     targets = tuple(
         Target(
@@ -219,7 +230,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
             schema=_schema_path(spec["schema"], base) if spec.get("schema") else None,
             format=spec.get("format"),
             rules=tuple(base / r for r in _as_list(spec.get("rules", ()))),
-            consumer=_consumer(spec, name, base, path),
+            consumer=_consumer(spec, name, base, document, display, prefix),
         )
         for name, spec in data.get("targets", {}).items()
     )
@@ -235,6 +246,7 @@ def _typed(data: dict[str, Any], path: Path) -> Settings:
         ),
         allow_remote_refs=bool(data.get("allow_remote_refs", False)),
         catalog=_catalog_choice(data.get("catalog", True)),
+        fuzz_database=data.get("fuzz_database"),
     )
 
 

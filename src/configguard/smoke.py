@@ -15,7 +15,7 @@ from .findings import Hit, Severity
 from .load import Document, Loaded
 from .pool import RunnerPool
 
-if TYPE_CHECKING:  # consumers.py loads only when a target has a consumer
+if TYPE_CHECKING:  # the consumers package loads only when a target has a consumer
     from .consumers import Outcome
 
 

@@ -105,6 +105,38 @@ def test_bad_consumer_blocks_are_exit_two(with_schema: Callable[..., Project]) -
         assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_consumer_block_mistakes_are_located_like_every_configuration_mistake(
+    with_schema: Callable[..., Project],
+) -> None:
+    """configguard.yaml:LINE:COL: key: message, the file as displayed (not an absolute path)."""
+    for block, expected in (
+        (
+            "python: loader:load\n      timeout: soon",
+            "configguard.yaml:8:16: targets.app.consumer.timeout: not a duration: 'soon' "
+            "(use e.g. 5s, 500ms, 2m)",
+        ),
+        (
+            "python: loader:load\n      memory_limit: 1KB",
+            "configguard.yaml:8:21: targets.app.consumer.memory_limit: a memory limit below "
+            "32MB cannot start a process: '1KB'",
+        ),
+        (
+            "python: loader:load\n      reject_exit_codes: [3]",
+            "configguard.yaml:8:26: targets.app.consumer: reject_exit_codes is for command",
+        ),
+        (
+            'python: loader:load\n      command: ["x"]',
+            "configguard.yaml:7:7: targets.app.consumer: give exactly one of",
+        ),
+    ):
+        project = make(with_schema, block)
+        project.write("conf/a.yaml", "name: web\nports: [80]\n")
+        result = project.run("check")
+        assert result.exit_code == 2, (block, result.output)
+        assert result.stderr.strip().startswith("configguard: error: " + expected), result.stderr
+        assert str(project.root) not in result.stderr
+
+
 def test_example_proposed_file_gives_a_consumer_crash(project: Project) -> None:
     from tests.conftest import REPO
 

@@ -133,7 +133,7 @@ def test_correct_consumer_gives_no_finding(bot: Path) -> None:
     )
     assert not report.findings, [f.message for f in report.findings]
     assert report.targets[0].examples == CORRECT_EXAMPLES
-    assert set(report.targets[0].by_source) == {"mutation", "boundary", "schema"}
+    assert set(report.targets[0].by_source) >= {"mutation", "boundary", "schema", "corpus"}
     assert report.headroom[0].fails_at is None  # accepts the schema's 1000
 
 
@@ -173,9 +173,11 @@ def test_hostile_consumers_are_contained_and_the_run_goes_on(bot: Path, kind: st
     (bot / "hostile.py").write_text(HOSTILE_LOADERS[kind], encoding="utf-8")
     config = bot / "configguard.yaml"
     text = config.read_text().replace("botloader:load", "hostile:load", 1)
+    # filling 300MB can take longer than 300ms on a loaded machine: it would read as a hang
+    timeout = "2s" if kind == "memory" else "300ms"
     text = text.replace(
         "rejects: [botloader.ConfigError]\n      timeout: 5s",
-        "timeout: 300ms\n      memory_limit: 300MB",
+        f"timeout: {timeout}\n      memory_limit: 300MB",
         1,
     )
     config.write_text(text, encoding="utf-8")
@@ -263,6 +265,7 @@ def test_check_and_version_do_not_import_hypothesis() -> None:
 
 def test_no_real_file_yet_the_schema_alone_finds_it(bot: Path) -> None:
     shutil.rmtree(bot / "features")
-    report = fuzz(["bot-features"], cwd=bot, seed=3, max_examples=60, max_time=2, headroom=False)
+    # 60 inputs bound the run; the time only guards it (schema generation is the slow source)
+    report = fuzz(["bot-features"], cwd=bot, seed=3, max_examples=60, max_time=10, headroom=False)
     assert "no files yet: inputs come from the schema only" in report.targets[0].notes
     assert latent(report), [f.message for f in report.findings]

@@ -1,7 +1,9 @@
 """``configguard fuzz``: run each target's consumer on generated inputs to find latent crashes.
 
-Inputs come from three sources (see :mod:`.strategies`): boundary sizes, mutations of
-the target's real files, and the schema (hypothesis-jsonschema). A crash on a
+Inputs come from mutations of the real files (with a dictionary of the consumer's own
+literals, :mod:`.dictionary`), boundary sizes, the schema (hypothesis-jsonschema) and its
+documents mutated, and, for Python consumers, a corpus of inputs that reached new code
+(:mod:`.strategies`); a scheduler shares the time among them (:mod:`.runner`). A crash on a
 schema-valid input is a **latent bug** (error): the contract allows a file the consumer
 cannot take. A crash on a schema-invalid input is a **hardening** finding (warning): it
 should have been refused cleanly. Failures are shrunk, saved as reproducers under
@@ -40,6 +42,12 @@ class TargetSummary:
     seed: int
     notes: tuple[str, ...] = ()
     stopped_by_time: bool = False
+    sources: tuple[tuple[str, int, float, int, int], ...] = ()
+    """Per source: name, examples, seconds, failures it found first, inputs with new code."""
+    corpus: int = 0
+    """Inputs kept for reaching new consumer code (coverage guidance)."""
+    guided: bool = False
+    workers: int = 1
 
     @property
     def rate(self) -> float:
@@ -56,14 +64,17 @@ class FuzzReport:
     replayed: int = 0
     passing: tuple[str, ...] = field(default=())
     """Replayed reproducers the consumer now accepts or cleanly refuses."""
+    fail_on: Severity = Severity.ERROR
+    """As ``check --fail-on``: latent bugs are errors, hardening findings warnings."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:
         return self.report.findings
 
-    def exit_code(self) -> int:
-        """SPEC: 1 when any consumer failure that is not a declared rejection was found."""
-        return 1 if self.report.findings else 0
+    def exit_code(self, fail_on: Severity | None = None) -> int:
+        """1 when a finding at least as severe as ``fail_on`` was found (a latent bug by
+        default; ``Severity.WARNING`` adds hardening findings)."""
+        return self.report.exit_code(fail_on if fail_on is not None else self.fail_on)
 
 
 Progress = Callable[[str, int, int, float], None]
@@ -81,13 +92,25 @@ def fuzz(
     cwd: str | Path | None = None,
     headroom: bool = True,
     progress: Progress | None = None,
+    database: str | None = None,
+    workers: int = 1,
+    guided: bool = True,
+    export_corpus: str | Path | None = None,
+    fail_on: Severity = Severity.ERROR,
+    stop_on_latent: bool = False,
 ) -> FuzzReport:
     """Fuzz the consumers of ``targets`` (default: every target that has one).
 
     ``max_time`` (seconds) is shared by the targets; a failure found near the end still
-    gets a few seconds to shrink. ``seed`` makes a run reproducible (and skips replaying
-    Hypothesis's example database); ``replay`` reruns saved reproducers instead of
-    searching. Raises ConfigurationError when configguard cannot do its job.
+    gets a few seconds to shrink. ``seed`` makes a run reproducible (and, unless a
+    ``database`` is named, skips the example database); ``replay`` reruns saved
+    reproducers instead of searching. ``database``: a folder or ``redis://`` URL shared
+    by every runner that names it (default: ``fuzz_database`` of the configuration, else
+    ``.configguard/hypothesis``); ``workers``: search processes on this machine sharing
+    it; ``guided``: coverage guidance for Python consumers; ``export_corpus``: a folder
+    that receives every schema-valid input generated; ``stop_on_latent``: end at the
+    first latent bug, unshrunk (time-to-first-failure benchmarks). Raises ConfigurationError when
+    configguard cannot do its job.
     """
     from ..api import resolve_settings
 
@@ -95,34 +118,51 @@ def fuzz(
         raise ConfigurationError("--max-examples must be at least 1")
     if max_time <= 0:
         raise ConfigurationError("--max-time must be positive")
+    if workers < 1:
+        raise ConfigurationError("--workers must be at least 1")
     here = Path(cwd) if cwd is not None else Path.cwd()
     settings = resolve_settings(config, None, here)
     chosen = _choose(settings, targets)
     if replay is not None:
         return _replay(settings, chosen, here / Path(replay), here)
     run_seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
+    if database is None and settings.fuzz_database is not None:
+        database = settings.fuzz_database
+    options = _Options(
+        max_examples,
+        run_seed,
+        seed is None or workers > 1,
+        headroom,
+        progress,
+        database,
+        guided,
+        (here / export_corpus) if export_corpus is not None else None,
+        stop_on_latent,
+    )
+    if workers > 1:
+        from .workers import campaign
+
+        report = campaign(
+            [t.name for t in chosen],
+            config=str(settings.path) if settings.path else None,
+            cwd=here,
+            workers=workers,
+            max_time=max_time,
+            options=options,
+        )
+        return FuzzReport(report.report, report.targets, report.headroom, fail_on=fail_on)
     findings: list[Finding] = []
     summaries: list[TargetSummary] = []
     rows: list[HeadroomRow] = []
     for position, target in enumerate(chosen):
         share = max_time / (len(chosen) - position) if position else max_time / len(chosen)
-        found, summary, target_rows = _fuzz_target(
-            settings,
-            target,
-            here,
-            max_examples,
-            share,
-            run_seed,
-            seed is None,
-            headroom,
-            progress,
-        )
+        found, summary, target_rows = _fuzz_target(settings, target, here, share, options)
         max_time -= summary.seconds
         max_time = max(max_time, 1.0)
         findings.extend(found)
         summaries.append(summary)
         rows.extend(target_rows)
-    return FuzzReport(Report.build(findings, 0), tuple(summaries), tuple(rows))
+    return FuzzReport(Report.build(findings, 0), tuple(summaries), tuple(rows), fail_on=fail_on)
 
 
 def _choose(settings: Settings, names: Sequence[str]) -> list[Target]:
@@ -152,6 +192,22 @@ def _choose(settings: Settings, names: Sequence[str]) -> list[Target]:
 # -- one target ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Options:
+    """The search options shared by every target of one run (and by its workers)."""
+
+    max_examples: int
+    seed: int
+    reuse: bool
+    """Read and add to the default database folder (False for a seeded single run)."""
+    headroom: bool
+    progress: Progress | None
+    database: str | None
+    guided: bool
+    export: Path | None
+    stop_on_latent: bool = False
+
+
 @dataclass
 class _Context:
     """What one target's search needs: its runner, validator, real documents and suffix."""
@@ -163,6 +219,9 @@ class _Context:
     documents: list[Any]
     suffix: str
     notes: list[str]
+    base: str = ""
+    """The schema's URI: its ``$ref``s resolve against it."""
+    retrieve: Callable[[str], Any] | None = None
     oracle: Callable[[Any, Outcome], Outcome | None] | None = None
     """The target's rules on output as invariants (None when it has none)."""
 
@@ -177,9 +236,15 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
     notes: list[str] = []
     is_valid: Callable[[Any], bool] = lambda _data: True  # noqa: E731 - no schema, no contract
     raw_schema: Any = None
+    base = ""
     if target.schema is not None:
         compiled = registry.compiled(target.schema)
         raw_schema = registry.document(target.schema)
+        base = target.schema.resolve().as_uri()
+        if isinstance(raw_schema, dict) and isinstance(raw_schema.get("$id"), str):
+            from urllib.parse import urljoin
+
+            base = urljoin(base, raw_schema["$id"])
 
         def is_valid(data: Any) -> bool:
             return not compiled.hits(data)
@@ -205,6 +270,8 @@ def _context(settings: Settings, target: Target, here: Path) -> _Context:
         documents,
         suffix or ".json",
         notes,
+        base,
+        registry.retrieve,
         _output_oracle(target, is_valid, here),
     )
 
@@ -243,51 +310,82 @@ def _output_oracle(
 
 
 def _fuzz_target(
-    settings: Settings,
-    target: Target,
-    here: Path,
-    max_examples: int,
-    max_time: float,
-    seed: int,
-    reuse: bool,
-    with_headroom: bool,
-    progress: Progress | None,
+    settings: Settings, target: Target, here: Path, max_time: float, options: _Options
 ) -> tuple[list[Finding], TargetSummary, list[HeadroomRow]]:
-    from . import headroom, runner, sources
+    from . import dictionary, headroom, runner, sources
+    from .database import namespace, open_database
     from .reproducers import STATE_DIR, save
 
     context = _context(settings, target, here)
     state = settings.root / STATE_DIR
+    spec = context.spec
+    words = dictionary.build(spec.root, spec.python, spec.dictionary, context.documents)
     with runner.hypothesis_home(state / "hypothesis"):
         built = sources.build(
             context.raw_schema,
             context.is_valid if context.raw_schema is not None else None,
             context.documents,
-            context.spec.fuzz_max_items,
+            spec.fuzz_max_items,
+            words,
+            context.base,
+            context.retrieve,
         )
     notes = context.notes + built.notes
+    if not words.empty:
+        notes.append(
+            f"dictionary: {len(words.strings)} strings, {len(words.numbers)} numbers"
+            + (
+                f" (from {', '.join(words.sources[:3])} and the real files)"
+                if words.sources
+                else ""
+            )
+        )
+    coverage: tuple[str, ...] = ()
+    guided = options.guided and spec.python is not None
+    if guided:
+        import importlib.util
+
+        files = dictionary.module_files(spec.root, spec.python or "")
+        if importlib.util.find_spec("coverage") is None or not files:
+            guided = False
+            notes.append("coverage guidance is off: coverage.py or the consumer's files not found")
+        else:
+            coverage = tuple(str(f.resolve()) for f in files)
+    database = open_database(
+        options.database,
+        settings.root,
+        state / "hypothesis",
+        options.reuse,
+        namespace(target.name, context.raw_schema),
+    )
+    export = _exporter(options.export, target.name, context.is_valid)
     findings: list[Finding] = []
     rows: list[HeadroomRow] = []
 
     def report(examples: int, failures: int, seconds: float) -> None:
-        if progress is not None:
-            progress(target.name, examples, failures, seconds)
+        if options.progress is not None:
+            options.progress(target.name, examples, failures, seconds)
 
     footprint = Footprint()
-    footprint.watch([context.spec.root])
-    with open_runner(context.spec, state / "tmp") as consumer:
+    footprint.watch([spec.root])
+    with (
+        open_runner(spec, state / "tmp", coverage) as consumer,
+        runner.hypothesis_home(state / "hypothesis"),
+    ):
         result = runner.search(
             built,
             consumer,
             context.is_valid,
             name=target.name,
-            max_examples=max_examples,
+            max_examples=options.max_examples,
             max_time=max_time,
-            seed=seed,
-            database_dir=state / "hypothesis",
-            reuse=reuse,
+            seed=options.seed,
+            database=database,
             suffix=context.suffix,
             progress=report,
+            guided=guided,
+            export=export,
+            stop_on_latent=options.stop_on_latent,
             oracle=context.oracle,
         )
         for recorded in sorted(result.failures.values(), key=lambda r: (not r.valid, r.first_seen)):
@@ -298,7 +396,7 @@ def _fuzz_target(
             findings.append(
                 _finding(
                     target,
-                    context.spec,
+                    spec,
                     recorded.valid,
                     recorded.outcome,
                     path,
@@ -307,12 +405,13 @@ def _fuzz_target(
                     recorded.case.how,
                     recorded.case.data,
                     found_after,
+                    context.documents,
                 )
             )
-        if with_headroom and built.docs:
+        if options.headroom and built.docs:
             rows = headroom.measure(built, consumer, target.name)
     report(result.examples, len(result.failures), result.seconds)
-    wrote = footprint.changes(context.spec.root, full=True)
+    wrote = footprint.changes(spec.root, full=True)
     if wrote:
         notes.append(
             f"the consumer wrote next to the config during the search: {describe_writes(wrote)} "
@@ -320,16 +419,55 @@ def _fuzz_target(
         )
     summary = TargetSummary(
         target.name,
-        context.spec.name,
+        spec.name,
         result.examples,
         result.seconds,
         result.by_source,
         len(result.failures),
-        seed,
+        options.seed,
         tuple(notes),
         result.stopped_by_time,
+        tuple(
+            (name, s.examples, s.seconds, s.found, s.new_code)
+            for name, s in result.stats.items()
+            if s.rounds
+        ),
+        result.corpus,
+        guided,
     )
     return findings, summary, rows
+
+
+MAX_EXPORTED = 10_000
+
+
+def _exporter(
+    folder: Path | None, target: str, is_valid: Callable[[Any], bool]
+) -> Callable[[Any], None] | None:
+    """Writes each distinct schema-valid input as ``<folder>/<target>/<hash>.json``."""
+    if folder is None:
+        return None
+    import hashlib
+    import json
+
+    from .reproducers import canonical
+
+    out = folder / target
+    out.mkdir(parents=True, exist_ok=True)
+    written: set[str] = set()
+
+    def export(data: Any) -> None:
+        if len(written) >= MAX_EXPORTED or not is_valid(data):
+            return
+        text = canonical(data)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        if digest not in written:
+            written.add(digest)
+            (out / f"{digest}.json").write_text(
+                json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+
+    return export
 
 
 def _finding(
@@ -343,9 +481,10 @@ def _finding(
     how: tuple[str, ...],
     data: Any,
     found_after: str = "",
+    real: Sequence[Any] = (),
 ) -> Finding:
     from ..discover import display_path
-    from .sources import shape
+    from .sources import difference
 
     display = display_path(path, here)
     if outcome.kind == "output":  # from the oracle: the consumer accepted, its output is wrong
@@ -363,7 +502,7 @@ def _finding(
     made = f"found by {source}" + (f" ({'; '.join(how)})" if how else "")
     if found_after:
         made += f"; {found_after}"
-    details = (made, f"minimal input: {shape(data)}", *outcome.tail[-8:])
+    details = (made, f"minimal input: {difference(data, real)}", *outcome.tail[-8:])
     return Finding(
         rule=rule,
         kind="fuzz",
@@ -423,6 +562,8 @@ def _replay(settings: Settings, chosen: list[Target], folder: Path, here: Path) 
                         "replay",
                         (),
                         data,
+                        "",
+                        context.documents,
                     )
                 )
             else:

@@ -11,7 +11,7 @@ keyword makes generation less precise, never a finding wrong.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,25 +110,116 @@ def translate(schema: Any) -> Translation:
     return Translation(converted, tuple(notes))
 
 
+_MISSING = object()
+
+
+def resolve_local(root: Any, ref: str) -> Any:
+    """The schema a local ``$ref`` (``#/...``) names in ``root``, or None when it names none.
+
+    The fuzzer's one local-reference resolver (array sites and inlining both use it).
+    """
+    if not ref.startswith("#"):
+        return None
+    target: Any = root
+    for raw in ref[1:].strip("/").split("/"):
+        if not raw:
+            continue
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return None
+    return target
+
+
 def resolve(root: Any, node: Any, depth: int = 0) -> Any:
     """Follow local ``$ref``s (a few levels) to the schema that says what a value is."""
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 16:
-        ref = node["$ref"]
-        if not ref.startswith("#"):
+        target = resolve_local(root, node["$ref"])
+        if target is None:
             return node
-        target: Any = root
-        for raw in ref[1:].strip("/").split("/"):
-            if not raw:
-                continue
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(target, dict) and part in target:
-                target = target[part]
-            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-                target = target[int(part)]
-            else:
-                return node
         node, depth = target, depth + 1
     return node
+
+
+MAX_REF_DEPTH = 4
+"""How many times one recursive ``$ref`` is unfolded on a path before it is closed."""
+MAX_INLINED_NODES = 100_000
+
+
+class InlineError(Exception):
+    """A ``$ref`` that cannot be inlined (unknown document, unknown pointer, too large)."""
+
+
+Retrieve = Callable[[str], Any]
+
+
+def inline_refs(schema: Any, base: str, retrieve: Retrieve | None) -> Any:
+    """``schema`` with every ``$ref`` replaced by what it names, so hypothesis-jsonschema
+    (which refuses recursive references) can generate from it.
+
+    Recursion is unfolded ``MAX_REF_DEPTH`` times on a path and then closed with
+    ``false`` (an optional recursive member is simply absent below that depth; deeper
+    inputs come from splice mutations). References to other documents are read through
+    ``retrieve`` (the offline registry of ``schema_dirs``) and resolved against their own
+    base URI. Siblings of a ``$ref`` are kept beside it in an ``allOf``.
+    """
+    from urllib.parse import urldefrag, urljoin
+
+    count = [0]
+
+    def walk(node: Any, root: Any, here: str, stack: tuple[str, ...]) -> Any:
+        count[0] += 1
+        if count[0] > MAX_INLINED_NODES:
+            raise InlineError("the schema is too large once its references are inlined")
+        if isinstance(node, list):
+            return [walk(item, root, here, stack) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target_root, target_base = root, here
+            if ref.startswith("#"):
+                absolute, fragment = here + ref, ref[1:]
+            else:
+                absolute = urljoin(here, ref)
+                document, fragment = urldefrag(absolute)
+                if retrieve is None:
+                    raise InlineError(f"$ref to another document ({ref})")
+                try:
+                    target_root = retrieve(document)
+                except LookupError as exc:
+                    raise InlineError(str(exc).splitlines()[0]) from None
+                target_base = document
+                if isinstance(target_root, dict) and isinstance(target_root.get("$id"), str):
+                    target_base = urljoin(document, target_root["$id"])
+            target = resolve_local(target_root, "#" + fragment)
+            if target is None:
+                raise InlineError(f"$ref {ref} names nothing")
+            if stack.count(absolute) >= MAX_REF_DEPTH:
+                inlined: Any = False
+            else:
+                inlined = walk(target, target_root, target_base, (*stack, absolute))
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            if not rest:
+                return inlined
+            return {"allOf": [inlined, walk(rest, root, here, stack)]}
+        return {
+            key: (
+                value
+                if key in ("$defs", "definitions", "enum", "const")
+                else walk(value, root, here, stack)
+            )
+            for key, value in node.items()
+        }
+
+    inlined = walk(schema, schema, base, ())
+    if isinstance(inlined, dict):
+        inlined.pop("$defs", None)
+        inlined.pop("definitions", None)
+    return inlined
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ once per array.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from .schema import ArraySite, array_sites, translate
+from .dictionary import Dictionary
+from .schema import ArraySite, InlineError, Retrieve, array_sites, inline_refs, translate
 from .strategies import DocIndex, Path_, Sources, Vary, build_slots, get, make_varier, replaced
 
 
@@ -20,8 +21,12 @@ def build(
     is_valid: Callable[[Any], bool] | None,
     documents: list[Any],
     cap: int,
+    words: Dictionary | None = None,
+    base: str = "",
+    retrieve: Retrieve | None = None,
 ) -> Sources:
-    """``is_valid``: the full schema's verdict on a whole input (None without a schema)."""
+    """``is_valid``: the full schema's verdict on a whole input (None without a schema);
+    ``base`` and ``retrieve``: the schema's URI and the registry, to inline its ``$ref``s."""
     notes: list[str] = []
     docs = [DocIndex.build(d) for d in documents]
     sites = array_sites(raw_schema) if isinstance(raw_schema, dict) else []
@@ -47,11 +52,16 @@ def build(
     if raw_schema is None:
         schema_strategy = _from_schema(True, notes) if not docs else None
     else:
-        translation = translate(raw_schema)
+        generating = raw_schema
+        try:
+            generating = inline_refs(raw_schema, base, retrieve)
+        except InlineError as exc:
+            notes.append(f"$refs are not inlined for generation: {exc}")
+        translation = translate(generating)
         notes.extend(translation.notes)
         if translation.schema is not None:
             schema_strategy = _from_schema(translation.schema, notes)
-    return Sources(docs, slots, schema_strategy, cap, notes)
+    return Sources(docs, slots, schema_strategy, cap, notes, words or Dictionary())
 
 
 def _from_schema(schema: Any, notes: list[str]) -> Any:
@@ -120,3 +130,84 @@ def shape(data: Any) -> str:
         text = canonical(data)
         return text if len(text) <= 120 else text[:119] + "…"
     return ", ".join(parts)
+
+
+MAX_DIFFERENCES = 3
+
+
+def difference(data: Any, real: Sequence[Any]) -> str:
+    """What a (shrunk) input changes in the nearest real file, on one line:
+    ``/endpoints/api/records: true, was a list of 12 items``. Without a real file, its
+    shape."""
+    if not real:
+        return shape(data)
+    best: list[str] | None = None
+    for document in real[:20]:
+        found: list[str] = []
+        _differ(document, data, "", found)
+        if best is None or len(found) < len(best):
+            best = found
+        if not found:
+            break
+    if not best:
+        return "the real file itself, unchanged"
+    text = "; ".join(best[:MAX_DIFFERENCES])
+    if len(best) > MAX_DIFFERENCES:
+        text += "; and more"
+    return text
+
+
+def _differ(old: Any, new: Any, where: str, out: list[str]) -> None:
+    if len(out) > MAX_DIFFERENCES or (type(old) is type(new) and old == new):
+        return
+    here = where or "/"
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in new:
+            if key not in old:
+                out.append(f"{where}/{_escape(key)}: {_describe(new[key])}, added")
+        for key in old:
+            if key not in new:
+                out.append(f"{where}/{_escape(key)}: removed (was {_describe(old[key])})")
+        for key in old:
+            if key in new:
+                _differ(old[key], new[key], f"{where}/{_escape(key)}", out)
+        return
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            repeated = len(new) > len(old) and _repeats(new, old)
+            out.append(
+                f"{here}: {len(new)} items, was {len(old)}"
+                + (" (its entries repeated)" if repeated else "")
+            )
+            return  # item by item, a resized list differs everywhere: the size is the news
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            _differ(a, b, f"{where}/{i}", out)
+        return
+    out.append(f"{here}: {_describe(new)}, was {_describe(old)}")
+
+
+def _repeats(new: list[Any], old: list[Any]) -> bool:
+    """Every entry of ``new`` is one of ``old``'s (copies, not new content)."""
+    from .reproducers import canonical
+
+    known = {canonical(item) for item in old[:2000]}
+    return all(canonical(item) in known for item in new[:2000])
+
+
+def _escape(key: str) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _describe(value: Any) -> str:
+    import json
+
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} keys" if value else "{}"
+    if isinstance(value, str) and len(value) > 40:
+        return f"a string of {len(value):,} characters"
+    text = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        text += " (a float)"
+    return text if len(text) <= 60 else text[:59] + "…"

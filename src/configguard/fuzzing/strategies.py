@@ -1,6 +1,7 @@
 """Where fuzz inputs come from: boundary sizes, mutations of real files, and the schema.
 
-Hypothesis cannot build lists of ~150+ independently drawn objects (FACTS.md), and the
+Hypothesis cannot build lists of ~150+ independently drawn objects (it fails its
+data_too_large health check whatever the size bias), and the
 schema-driven generator manages 23-30 examples/s here. So the cheap sources carry the
 volume: an array's *size* is drawn (an integer over its bounds, or a boundary value) and
 filled by repeating a few drawn items, exact copies (the Cloudflare duplicate rows) or
@@ -11,6 +12,7 @@ short account of how it was made.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..locate import join
+from .dictionary import Dictionary
 from .reproducers import canonical
 from .schema import ArraySite, iter_paths
 
@@ -33,6 +36,8 @@ EXTREME_NUMBERS: tuple[Any, ...] = (
     2**31 - 1,
     2**31,
     -(2**31) - 1,
+    2**32,
+    2**53,
     2**53 + 1,
     2**63 - 1,
     2**63,
@@ -46,10 +51,47 @@ EXTREME_NUMBERS: tuple[Any, ...] = (
     0.1,
     -0.0,
 )
+# strings that break code written for "normal" text: empty, blank, multibyte, combining
+# marks, NUL inside, right-to-left override, a BOM, letters whose case folding changes
+# length, and words that read as other types
+STRING_EDGES = (
+    "",
+    " ",
+    " \t\n ",
+    "\u00e9\u00e9\u00e9",
+    "e\u0301",
+    "a\x00b",
+    "\u202eabc",
+    "\U0001f600",
+    "\ufeffx",
+    "\u0130",
+    "stra\u00dfe",
+    "null",
+    "true",
+    "0",
+    "-1",
+    "NaN",
+)
+DATE_EDGES = ("1970-01-01", "2024-02-29", "2000-02-29", "2038-01-19", "9999-12-31", "0001-01-01")
+DATETIME_EDGES = (
+    "1970-01-01T00:00:00Z",
+    "2024-02-29T23:59:59Z",
+    "2038-01-19T03:14:08Z",
+    "9999-12-31T23:59:59Z",
+    "2016-12-31T23:59:60Z",
+    "2025-03-30T02:30:00+01:00",
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 LONG_STRINGS = (0, 1, 63, 64, 65, 255, 256, 257, 1024, 4096, 65_536, 1_000_000)
 UNKNOWN_KEYS = ("unexpected", "__proto__", "", "constructor", "ünïcødé")
 DUPLICATE_FACTORS = (2, 4, 10)
+MUTATION_COUNTS = (1, 1, 2, 3)
+SPLICE_TIMES = (1, 2, 4, 8, 16, 32, 64)
+SPLICE_BYTES = 1_000_000
 UNIQUE_CHECK = 1500
+CORPUS_SNAPSHOT = 48
+"""The newest kept inputs a corpus round mutates: the newest reached the newest code."""
 GENERATED = -1
 """Slot.doc of an array in a schema-generated document (no real file yet)."""
 
@@ -310,6 +352,8 @@ class Sources:
     schema_strategy: st.SearchStrategy[Any] | None
     cap: int
     notes: list[str] = field(default_factory=list)
+    words: Dictionary = field(default_factory=Dictionary)
+    """Literals of the consumer's code and values of the real files."""
 
 
 def build_slots(
@@ -397,6 +441,26 @@ def case_strategy(sources: Sources) -> st.SearchStrategy[Case]:
     return pick()
 
 
+def source_strategies(sources: Sources) -> dict[str, st.SearchStrategy[Case] | None]:
+    """One strategy per source, for the scheduler (which gives each its own rounds)."""
+    out: dict[str, st.SearchStrategy[Case] | None] = {}
+    if sources.docs:
+        out["mutation"] = _mutations(sources)
+    if sources.slots and (sources.docs or sources.schema_strategy is not None):
+        out["boundary"] = _boundary(sources)
+    if sources.schema_strategy is not None:
+        out["schema"] = sources.schema_strategy.map(lambda d: Case("schema", d))
+        out["schema-mutation"] = None  # mutations of the schema's documents, as they come
+    return out
+
+
+def corpus_strategy(pool: list[Any], sources: Sources, source: str) -> st.SearchStrategy[Case]:
+    """Mutations of a snapshot of ``pool``: inputs kept for reaching new consumer code, or
+    documents the schema generated (mutated at mutation speed, not generation speed)."""
+    docs = [DocIndex.build(data) for data in list(pool)[-CORPUS_SNAPSHOT:]]
+    return mutations_of(docs, sources.words, source)
+
+
 def _boundary(sources: Sources) -> st.SearchStrategy[Case]:
     slots = sources.slots
 
@@ -441,30 +505,56 @@ _KINDS = (
     "extreme-number",
     "long-string",
     "wrong-type",
+    # the moves that reach specific values and combinations (a dictionary word is the
+    # likeliest: the consumer's own literals are what it special-cases)
+    "dictionary-value",
+    "dictionary-value",
+    "dictionary-value",
+    "dictionary-key",
+    "case",
+    "case-key",
+    "duplicate-changed",
+    "move-value",
+    "integral-float",
+    "splice",
+    "string-edge",
+    "date-edge",
 )
 
 
 def _mutations(sources: Sources) -> st.SearchStrategy[Case]:
-    docs = sources.docs
+    return mutations_of(sources.docs, sources.words, "mutation")
+
+
+def mutations_of(docs: list[DocIndex], words: Dictionary, source: str) -> st.SearchStrategy[Case]:
+    """One to three mutations of one of ``docs`` (real files, or a corpus of kept inputs)."""
+
+    newest = len(docs) - 1
 
     @st.composite
     def build(draw: st.DrawFn) -> Case:
-        d = draw(st.integers(0, len(docs) - 1))
-        index = docs[d]
+        # a corpus round mutates its newest input half the time: it reached the newest code
+        d = newest if source == "corpus" and draw(st.booleans()) else None
+        index = docs[d if d is not None else draw(st.integers(0, newest))]
         data = index.data
         how: list[str] = []
-        for _ in range(draw(st.integers(1, 3))):
+        # one mutation most often: a precise step keeps what the input already reached
+        for _ in range(draw(st.sampled_from(MUTATION_COUNTS))):
             kind = draw(st.sampled_from(_KINDS))
-            data, note = _mutate(draw, kind, index, data)
+            data, note = _mutate(draw, kind, index, data, words)
             if note:
                 how.append(note)
-        return Case("mutation", data, tuple(how))
+        return Case(source, data, tuple(how))
 
     return build()
 
 
-def _mutate(draw: st.DrawFn, kind: str, index: DocIndex, data: Any) -> tuple[Any, str]:
+def _mutate(
+    draw: st.DrawFn, kind: str, index: DocIndex, data: Any, words: Dictionary
+) -> tuple[Any, str]:
     """Apply one mutation of ``kind`` at a drawn place; ``("", data)`` when none applies."""
+    if kind in _COMBINING:
+        return _COMBINING[kind](draw, index, data, words)
     if kind in ("duplicate", "drop-entries") and index.arrays:
         path = draw(st.sampled_from(index.arrays))
         if kind == "duplicate":
@@ -508,7 +598,8 @@ def _mutate(draw: st.DrawFn, kind: str, index: DocIndex, data: Any) -> tuple[Any
         return replaced(data, path, add), f"unknown field {key!r} added at {pointer(path)}"
     if kind == "extreme-number" and index.numbers:
         path = draw(st.sampled_from(index.numbers))
-        number = draw(st.sampled_from(EXTREME_NUMBERS))
+        numbers = EXTREME_NUMBERS + tuple(words.numbers)
+        number = draw(st.sampled_from(numbers))
         return replaced(data, path, lambda v: number), f"{pointer(path)} set to {number!r}"
     if kind == "long-string" and index.strings:
         path = draw(st.sampled_from(index.strings))
@@ -532,3 +623,237 @@ def _blank(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return 0
     return value
+
+
+# -- mutations that reach specific values and combinations ------------------------------
+
+Mutation = Callable[[st.DrawFn, DocIndex, Any, Dictionary], tuple[Any, str]]
+
+
+def _recase(draw: st.DrawFn, text: str) -> str:
+    how = draw(st.sampled_from(("upper", "lower", "swapcase", "title", "first")))
+    if how == "first":
+        return text[:1].swapcase() + text[1:]
+    changed: str = getattr(text, how)()
+    return changed
+
+
+def _dictionary_value(
+    draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary
+) -> tuple[Any, str]:
+    """A string or number member set to a word of the dictionary (same type: stays valid
+    more often; the full schema judges anyway)."""
+    choices = [("s", p) for p in index.strings] if words.strings else []
+    choices += [("n", p) for p in index.numbers] if words.numbers else []
+    if not choices:
+        return data, ""
+    what, path = draw(st.sampled_from(choices))
+    value: Any = draw(st.sampled_from(words.strings if what == "s" else words.numbers))
+    return replaced(data, path, lambda _v: value), f"{pointer(path)} set to {value!r}"
+
+
+def _dictionary_key(
+    draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary
+) -> tuple[Any, str]:
+    """A key renamed to a dictionary word (a reserved name the consumer special-cases)."""
+    keyed = [p for p in index.members if isinstance(p[-1], str)]
+    if not keyed or not words.strings:
+        return data, ""
+    path = draw(st.sampled_from(keyed))
+    word = draw(st.sampled_from(words.strings))
+    old = path[-1]
+
+    def rename(parent: Any) -> Any:
+        if not isinstance(parent, dict) or old not in parent or word in parent:
+            return parent
+        return {(word if k == old else k): v for k, v in parent.items()}
+
+    return replaced(data, path[:-1], rename), f"key {pointer(path)} renamed to {word!r}"
+
+
+def _case(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> tuple[Any, str]:
+    if not index.strings:
+        return data, ""
+    path = draw(st.sampled_from(index.strings))
+    old = get(data, path) if _exists(data, path) else ""
+    if not isinstance(old, str):
+        return data, ""
+    new = _recase(draw, old)
+    return replaced(data, path, lambda _v: new), f"{pointer(path)} recased to {new!r}"
+
+
+def _case_key(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> tuple[Any, str]:
+    """A key written again with another case beside the original: equal after case folding
+    (HTTP header names, environment variables on some systems)."""
+    keyed = [p for p in index.members if isinstance(p[-1], str)]
+    if not keyed:
+        return data, ""
+    path = draw(st.sampled_from(keyed))
+    old = path[-1]
+    new = _recase(draw, old)
+    if new == old:
+        return data, ""
+
+    def add(parent: Any) -> Any:
+        if not isinstance(parent, dict) or old not in parent or new in parent:
+            return parent
+        return {**parent, new: parent[old]}
+
+    return replaced(data, path[:-1], add), f"key {pointer(path)} also written as {new!r}"
+
+
+def _entry_arrays(index: DocIndex, data: Any) -> list[Path_]:
+    out = []
+    for path in index.arrays:
+        value = get(data, path) if _exists(data, path) else None
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            out.append(path)
+    return out
+
+
+def _duplicate_changed(
+    draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary
+) -> tuple[Any, str]:
+    """An entry copied with one field changed: a collision by key, or a near-duplicate."""
+    arrays = _entry_arrays(index, data)
+    if not arrays:
+        return data, ""
+    path = draw(st.sampled_from(arrays))
+    entries = get(data, path)
+    i = draw(st.integers(0, len(entries) - 1))
+    entry = entries[i]
+    if not isinstance(entry, dict) or not entry:
+        return data, ""
+    key = draw(st.sampled_from(list(entry)))
+    value = entry[key]
+    how = draw(st.sampled_from(("case", "other-entry", "dictionary", "same")))
+    new: Any = value
+    if how == "case" and isinstance(value, str):
+        new = _recase(draw, value)
+    elif how == "other-entry":
+        other = entries[draw(st.integers(0, len(entries) - 1))]
+        if isinstance(other, dict) and key in other:
+            new = other[key]
+    elif how == "dictionary" and isinstance(value, str) and words.strings:
+        new = draw(st.sampled_from(words.strings))
+    elif how == "dictionary" and isinstance(value, (int, float)) and words.numbers:
+        new = draw(st.sampled_from(words.numbers))
+    copy = {**entry, key: new}
+    where = draw(st.integers(0, len(entries)))
+    changed = [*entries[:where], copy, *entries[where:]]
+    return (
+        replaced(data, path, lambda _v: changed),
+        f"entry {pointer((*path, i))} copied to {where} with {key!r} = {new!r}",
+    )
+
+
+def _move_value(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> tuple[Any, str]:
+    """A field's value from one entry given to another: a combination never seen together."""
+    arrays = [p for p in _entry_arrays(index, data) if len(get(data, p)) > 1]
+    if not arrays:
+        return data, ""
+    path = draw(st.sampled_from(arrays))
+    entries = get(data, path)
+    i = draw(st.integers(0, len(entries) - 1))
+    j = draw(st.integers(0, len(entries) - 1))
+    source, target = entries[i], entries[j]
+    if i == j or not isinstance(source, dict) or not isinstance(target, dict) or not source:
+        return data, ""
+    key = draw(st.sampled_from(list(source)))
+    value = source[key]
+    return (
+        replaced(data, (*path, j), lambda v: {**v, key: value} if isinstance(v, dict) else v),
+        f"{pointer((*path, j, key))} given the value of {pointer((*path, i, key))}",
+    )
+
+
+def _integral_float(
+    draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary
+) -> tuple[Any, str]:
+    """An integer written as an integral float (``3.0``): JSON Schema's ``integer`` takes it."""
+    ints = [p for p in index.numbers if _exists(data, p) and type(get(data, p)) is int]
+    if not ints:
+        return data, ""
+    path = draw(st.sampled_from(ints))
+    return (
+        replaced(data, path, lambda v: float(v) if type(v) is int and abs(v) < 2**53 else v),
+        f"{pointer(path)} written as a float",
+    )
+
+
+def _splice(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> tuple[Any, str]:
+    """A subtree put inside itself, in place of one of its descendants: deeper nesting of
+    the same shape (what a recursive consumer, or a recursive schema, allows)."""
+    containers = sorted(set(index.objects) | set(index.arrays), key=len)
+    pairs = [
+        (outer, inner)
+        for outer in containers[:64]
+        for inner in containers
+        if len(inner) > len(outer) and inner[: len(outer)] == outer
+    ]
+    if not pairs:
+        return data, ""
+    outer, inner = draw(st.sampled_from(pairs[:400]))
+    if not _exists(data, outer):
+        return data, ""
+    original = get(data, outer)
+    # each splice nests one more copy of the subtree: depth and size grow linearly
+    room = max(1, SPLICE_BYTES // max(1, len(canonical(original))))
+    times = min(draw(st.sampled_from(SPLICE_TIMES)), room)
+    rest = inner[len(outer) :]
+    subtree = original
+    for _ in range(times):
+        subtree = replaced(original, rest, _constant(subtree))
+    data = replaced(data, outer, _constant(subtree))
+    return data, f"{pointer(outer)} spliced into {pointer(inner)} ({times}x)"
+
+
+def _string_edge(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> tuple[Any, str]:
+    if not index.strings:
+        return data, ""
+    path = draw(st.sampled_from(index.strings))
+    edge = draw(st.sampled_from(STRING_EDGES))
+    if draw(st.booleans()) and _exists(data, path) and isinstance(get(data, path), str):
+        edge = get(data, path) + edge  # keep a prefix the consumer may look for
+    return replaced(data, path, lambda _v: edge), f"{pointer(path)} set to {edge!r}"
+
+
+def _date_edge(draw: st.DrawFn, index: DocIndex, data: Any, words: Dictionary) -> tuple[Any, str]:
+    dated = []
+    for path in index.strings:
+        value = get(data, path) if _exists(data, path) else None
+        if isinstance(value, str) and (_DATE.match(value) or _DATETIME.match(value)):
+            dated.append((path, bool(_DATE.match(value))))
+    if not dated:
+        return data, ""
+    path, date_only = draw(st.sampled_from(dated))
+    edge = draw(st.sampled_from(DATE_EDGES if date_only else DATETIME_EDGES))
+    return replaced(data, path, lambda _v: edge), f"{pointer(path)} set to {edge!r}"
+
+
+def _constant(value: Any) -> Callable[[Any], Any]:
+    return lambda _old: value
+
+
+def _exists(data: Any, path: Path_) -> bool:
+    for part in path:
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_list or (isinstance(data, dict) and part in data):
+            data = data[part]
+        else:
+            return False
+    return True
+
+
+_COMBINING: dict[str, Mutation] = {
+    "dictionary-value": _dictionary_value,
+    "dictionary-key": _dictionary_key,
+    "case": _case,
+    "case-key": _case_key,
+    "duplicate-changed": _duplicate_changed,
+    "move-value": _move_value,
+    "integral-float": _integral_float,
+    "splice": _splice,
+    "string-edge": _string_edge,
+    "date-edge": _date_edge,
+}

@@ -60,6 +60,22 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
                 (" (stopped at --max-time)" if summary.stopped_by_time else "", "dim"),
             ]
         )
+        for name, examples, seconds, found, new in summary.sources:
+            parts = [f"{examples} inputs in {seconds:.1f}s"]
+            if found:
+                parts.append(f"found {found} failure(s) first")
+            if new:
+                parts.append(f"{new} reached new code")
+            lines.append([("  source ", "dim"), (f"{name}: ", ""), (", ".join(parts), "")])
+        if summary.guided:
+            lines.append(
+                [
+                    ("  coverage guidance: ", "dim"),
+                    (f"{summary.corpus} input(s) kept for reaching new code", ""),
+                ]
+            )
+        if summary.workers > 1:
+            lines.append([("  workers: ", "dim"), (f"{summary.workers}, one database", "")])
         lines.extend([("  note: ", "yellow"), (note, "")] for note in summary.notes)
     if result.headroom:
         lines.append([])

@@ -1,6 +1,6 @@
 """The worker process that runs a ``python:`` consumer; it imports nothing from configguard.
 
-Started by :mod:`configguard.consumers` as ``python _consumer_worker.py REQ_FD RESP_FD``.
+Started by :mod:`configguard.consumers.python` as ``python _worker.py REQ_FD RESP_FD``.
 It is a separate process so that whatever the consumer does (hang, abort, exhaust
 memory, call ``sys.exit``) cannot take configguard down, and it is reused across
 examples because importing the consumer once is what makes fuzzing fast.
@@ -222,6 +222,34 @@ def _start(hello: dict[str, Any]) -> tuple[Any, tuple[type[BaseException], ...],
     return function, tuple(rejects), None
 
 
+class _Coverage:
+    """Arcs of the consumer's own files, measured by coverage.py around each call.
+
+    coverage.py's public API (start, stop, get_data) costs ~0.3 ms a call here, and is
+    what keeps this maintained: its C tracer is not a public interface. Only the
+    consumer's files are traced (``include``); no data file is written.
+    """
+
+    def __init__(self, files: list[str]) -> None:
+        import coverage
+
+        self.files = files
+        self.cov = coverage.Coverage(data_file=None, branch=True, include=files, config_file=False)
+        self.seen = 0
+
+    def __enter__(self) -> None:
+        self.cov.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.cov.stop()
+
+    def new(self) -> int:
+        data = self.cov.get_data()
+        total = sum(len(data.arcs(f) or ()) for f in self.files)
+        grown, self.seen = total - self.seen, total
+        return grown
+
+
 def main() -> None:
     request_fd, response_fd = int(sys.argv[1]), int(sys.argv[2])
     hello = _receive(request_fd)
@@ -233,13 +261,20 @@ def main() -> None:
     _send(response_fd, {"ok": error is None, "error": error})
     if error is not None:
         return
+    measure = None
+    if hello.get("coverage"):
+        with contextlib.suppress(ImportError):  # no coverage.py: the search is unguided
+            measure = _Coverage(hello["coverage"])
+    guard: Any = measure if measure is not None else contextlib.nullcontext()
     while True:
         data = _receive(request_fd)
         if data is None:
             return
+        traced = measure is not None and data.get("measure", True)
         try:
-            result = function(data["data"])
-            answer = {"status": "accepted"}
+            with guard if traced else contextlib.nullcontext():
+                result = function(data["data"])
+            answer: dict[str, Any] = {"status": "accepted"}
             if output_limit is not None:
                 answer.update(_output(result, output_limit))
             result = None
@@ -254,6 +289,8 @@ def main() -> None:
                     stream.flush()
             with contextlib.suppress(OSError):
                 os.chdir(root)  # a consumer that changes folder does not move the next run
+        if traced and measure is not None:
+            answer["new"] = measure.new()
         _send(response_fd, answer)
 
 
