@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..locate import escape
+from ..schemas import walk
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 # Keywords whose meaning needs evaluation state hypothesis-jsonschema does not have.
@@ -114,34 +115,17 @@ _MISSING = object()
 
 
 def resolve_local(root: Any, ref: str) -> Any:
-    """The schema a local ``$ref`` (``#/...``) names in ``root``, or None when it names none.
-
-    The fuzzer's one local-reference resolver (array sites and inlining both use it).
-    """
-    if not ref.startswith("#"):
+    """The schema a local ``$ref`` (``#/...``) names in ``root``, or None when it names none
+    (the schemas package's resolver, shared with configguard's own configuration)."""
+    try:
+        return walk.resolve_local(root, ref)
+    except LookupError:
         return None
-    target: Any = root
-    for raw in ref[1:].strip("/").split("/"):
-        if not raw:
-            continue
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(target, dict) and part in target:
-            target = target[part]
-        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
-            target = target[int(part)]
-        else:
-            return None
-    return target
 
 
-def resolve(root: Any, node: Any, depth: int = 0) -> Any:
+def resolve(root: Any, node: Any) -> Any:
     """Follow local ``$ref``s (a few levels) to the schema that says what a value is."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 16:
-        target = resolve_local(root, node["$ref"])
-        if target is None:
-            return node
-        node, depth = target, depth + 1
-    return node
+    return walk.follow_local(root, node)
 
 
 MAX_REF_DEPTH = 4
