@@ -48,7 +48,7 @@ class _FormatOption(click.Option):
 
 def _width(stream: TextIO) -> int:
     """The terminal's width; 100 columns when piped (COLUMNS wins), so logs are stable."""
-    if os.environ.get("COLUMNS", "").isdigit():
+    if os.environ.get("COLUMNS", "").isascii() and os.environ.get("COLUMNS", "").isdigit():
         return max(int(os.environ["COLUMNS"]), 40)
     try:
         tty = stream.isatty()
@@ -542,7 +542,7 @@ def fuzz(
     stderr = sys.stderr
     try:
         reporter = get_reporter(fmt) if fmt != "text" else None
-        with _FuzzProgress(stderr, quiet=reporter is not None) as progress:
+        with _FuzzProgress(stderr, reporter is not None, max_examples, seconds) as progress:
             from . import fuzzing as fuzz_api
 
             result = fuzz_api.fuzz(
@@ -575,43 +575,80 @@ def fuzz(
 
 
 class _FuzzProgress:
-    """A rich progress line per target on a terminal; one plain line per target otherwise."""
+    """Progress of each target's search, on stderr: on a terminal a rich bar (examples done
+    of the maximum, elapsed and remaining time, failures so far); otherwise a plain line
+    when a target starts and about every ``PLAIN_EVERY`` seconds."""
 
-    def __init__(self, stream: Any, quiet: bool) -> None:
+    PLAIN_EVERY = 10.0
+
+    def __init__(self, stream: Any, quiet: bool, max_examples: int, max_time: float) -> None:
         self.stream = stream
         self.quiet = quiet
+        self.max_examples = max_examples
+        self.max_time = max_time
         self.live = not quiet and bool(getattr(stream, "isatty", lambda: False)())
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
-        self._announced: set[str] = set()
+        self._printed: dict[str, float] = {}
 
     def __enter__(self) -> _FuzzProgress:
         if self.live:
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
-                SpinnerColumn(),
                 TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[counts]}"),
                 TimeElapsedColumn(),
+                TextColumn("{task.fields[left]}"),
                 console=Console(file=self.stream),
                 transient=True,
             )
             self._progress.start()
         return self
 
+    def _left(self, examples: int, seconds: float) -> float:
+        """Seconds until the search stops: at --max-examples or --max-time, first come."""
+        by_time = max(self.max_time - seconds, 0.0)
+        if examples <= 0 or seconds <= 0:
+            return by_time
+        by_examples = (self.max_examples - examples) * seconds / examples
+        return max(min(by_time, by_examples), 0.0)
+
+    def line(self, target: str, examples: int, failures: int, seconds: float) -> str:
+        """The plain progress line (also what the bar shows, in columns)."""
+        from .units import format_duration, plural
+
+        left = format_duration(self._left(examples, seconds)) if seconds > 0 else "?"
+        return (
+            f"configguard: fuzzing {target}: {examples:,}/{self.max_examples:,} examples, "
+            f"{plural(failures, 'failure')}, {format_duration(max(seconds, 0.001))} elapsed, "
+            f"about {left} left"
+        )
+
     def __call__(self, target: str, examples: int, failures: int, seconds: float) -> None:
         if self.quiet:
             return
-        text = f"fuzzing {target}: {examples} examples, {failures} failure(s)"
         if self._progress is not None:
+            from .units import format_duration, plural
+
+            done = max(examples / self.max_examples, seconds / self.max_time)
+            fields = {
+                "counts": f"{examples:,}/{self.max_examples:,} · {plural(failures, 'failure')}",
+                "left": f"~{format_duration(self._left(examples, seconds))} left",
+            }
             task = self._tasks.get(target)
             if task is None:
-                task = self._tasks[target] = self._progress.add_task(text)
-            self._progress.update(task, description=text)
-        elif target not in self._announced:
-            self._announced.add(target)
-            click.echo(f"configguard: fuzzing {target}...", file=self.stream)
+                task = self._tasks[target] = self._progress.add_task(
+                    f"fuzzing {target}", total=1.0, **fields
+                )
+            self._progress.update(task, completed=min(done, 1.0), **fields)
+            return
+        last = self._printed.get(target)
+        if last is None or seconds - last >= self.PLAIN_EVERY:
+            self._printed[target] = seconds
+            click.echo(self.line(target, examples, failures, seconds), file=self.stream)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

@@ -209,7 +209,8 @@ def repo_versions(
 
 # -- snapshots ---------------------------------------------------------------------------
 def _natural(name: str) -> list[Any]:
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name) if p]
+    parts = re.split(r"([0-9]+)", name)
+    return [(0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in parts if p]
 
 
 def snapshots(folder: Path) -> list[Path]:

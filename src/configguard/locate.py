@@ -87,3 +87,9 @@ class LineIndex:
         start = self._starts[line - 1]
         end = self._text.find("\n", start)
         return self._text[start : end if end != -1 else len(self._text)].rstrip("\r")
+
+
+def is_index(token: str) -> bool:
+    """Whether a pointer token names an array index: ASCII digits without a leading zero
+    (``"¹"`` and ``"٣"`` are digits to ``str.isdigit`` but not indexes)."""
+    return token.isascii() and token.isdigit() and (token == "0" or not token.startswith("0"))

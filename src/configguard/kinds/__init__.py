@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, TypeVar
 
 from ..errors import ConfigurationError
 from ..findings import Severity
-from ..locate import escape, unescape
+from ..locate import escape, is_index, unescape
 
 if TYPE_CHECKING:
     from ..findings import Hit
@@ -357,7 +357,7 @@ def select(data: Any, tokens: list[str], base: str = "") -> Iterator[tuple[str, 
         elif isinstance(value, list):
             if token == "*":
                 children = [(f"{pointer}/{i}", v) for i, v in enumerate(value)]
-            elif token.isdigit() and (token == "0" or not token.startswith("0")):
+            elif is_index(token):
                 index = int(token)
                 if index < len(value):
                     children = [(f"{pointer}/{token}", value[index])]
@@ -371,7 +371,7 @@ def first_missing(data: Any, tokens: list[str]) -> str | None:
         pointer += "/" + escape(token)
         if isinstance(value, dict) and token in value:
             value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+        elif isinstance(value, list) and is_index(token) and int(token) < len(value):
             value = value[int(token)]
         else:
             return pointer

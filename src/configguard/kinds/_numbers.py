@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..canonical import canonical
-from ..locate import escape
+from ..locate import escape, is_index
 from . import describe, parse_path
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def places(data: Any, tokens: list[str], keys: tuple[str, ...]) -> dict[str, Pla
             indices: list[int] = []
             if token == "*":
                 indices = list(range(len(value)))
-            elif token.isdigit() and (token == "0" or not token.startswith("0")):
+            elif is_index(token):
                 indices = [int(token)] if int(token) < len(value) else []
             for i in indices:
                 item = value[i]
