@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .findings import Severity
 from .fuzzing import FuzzReport, fuzz
+from .units import plural
 
 
 def assert_consumer_survives(
@@ -43,7 +44,7 @@ def assert_consumer_survives(
     )
     failing = [f for f in report.findings if f.severity >= Severity.ERROR or not allow_hardening]
     if failing:
-        lines = [f"{len(failing)} consumer failure(s) found by configguard fuzz:"]
+        lines = [f"{plural(len(failing), 'consumer failure')} found by configguard fuzz:"]
         for finding in failing:
             lines.append(f"  [{finding.rule}] {finding.message}")
             lines.extend(f"      {detail}" for detail in finding.details[:4])

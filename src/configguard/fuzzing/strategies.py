@@ -20,6 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..locate import join
+from ..units import plural
 from .dictionary import Dictionary
 from .reproducers import canonical
 from .schema import ArraySite, iter_paths
@@ -488,7 +489,9 @@ def _boundary(sources: Sources) -> st.SearchStrategy[Case]:
             vary = None
         array = filled(picks, size, vary)
         how = f"{pointer(slot.path)}: {size} items, " + (
-            f"{k} item(s) repeated" if vary is None else f"{k} item(s) in varied unique copies"
+            f"{plural(k, 'item')} repeated"
+            if vary is None
+            else f"{plural(k, 'item')} in varied unique copies"
         )
         return Case("boundary", replaced(base, slot.path, lambda _old: array), (how,))
 

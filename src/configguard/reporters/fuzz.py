@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from ..units import plural
 from . import ReportOptions
 from .text import Segment, finding_lines, render
 
@@ -33,7 +34,7 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
         lines.append(
             [
                 (
-                    f"Replayed {result.replayed} reproducer(s): "
+                    f"Replayed {plural(result.replayed, 'reproducer')}: "
                     f"{len(result.findings)} still fail, {len(result.passing)} pass now.",
                     "bold red" if result.findings else "bold green",
                 )
@@ -52,7 +53,7 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
                     "",
                 ),
                 (
-                    f", {summary.failures} distinct failure(s)"
+                    f", {plural(summary.failures, 'distinct failure')}"
                     if summary.failures
                     else ", no failure",
                     "bold red" if summary.failures else "green",
@@ -63,7 +64,7 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
         for name, examples, seconds, found, new in summary.sources:
             parts = [f"{examples} inputs in {seconds:.1f}s"]
             if found:
-                parts.append(f"found {found} failure(s) first")
+                parts.append(f"found {plural(found, 'failure')} first")
             if new:
                 parts.append(f"{new} reached new code")
             lines.append([("  source ", "dim"), (f"{name}: ", ""), (", ".join(parts), "")])
@@ -71,7 +72,7 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
             lines.append(
                 [
                     ("  coverage guidance: ", "dim"),
-                    (f"{summary.corpus} input(s) kept for reaching new code", ""),
+                    (f"{plural(summary.corpus, 'input')} kept for reaching new code", ""),
                 ]
             )
         if summary.workers > 1:
@@ -95,8 +96,9 @@ def fuzz_lines(result: FuzzReport, options: ReportOptions) -> list[list[Segment]
         lines.append(
             [
                 (
-                    f"Found {errors} latent bug(s) and {warnings} hardening issue(s); "
-                    "reproducers are in .configguard/crashes/ (rerun: --replay DIR).",
+                    f"Found {plural(errors, 'latent bug')} and "
+                    f"{plural(warnings, 'hardening issue')}; reproducers are in "
+                    ".configguard/crashes/ (rerun: --replay DIR).",
                     "bold red" if errors else "yellow",
                 )
             ]
