@@ -192,10 +192,12 @@ def _output_findings(
 def _sized_hits(
     size: int, display: str, rules: Sequence[Rule], previous: int | None
 ) -> list[tuple[Rule, Hit]]:
+    """(rule, hit) for every size rule (``before_parse`` kind) that ``size`` breaks; change
+    kinds only with a previous size."""
     out: list[tuple[Rule, Hit]] = []
     for rule in rules:
         kind = get_kind(rule.kind)
-        if kind.change and previous is None:
+        if not kind.before_parse or (kind.change and previous is None):
             continue
         out += [(rule, h) for h in guarded(rule, display, kind.check_size, size, rule, previous)]
     return out
@@ -309,14 +311,10 @@ def size_findings(
     size: int, display: str, rules: Sequence[Rule], previous: int | None = None
 ) -> list[Finding]:
     """Findings of the kinds that judge a file by its size before it is parsed."""
-    out: list[Finding] = []
-    for rule in rules:
-        kind = get_kind(rule.kind)
-        if not kind.before_parse or (kind.change and previous is None):
-            continue
-        for hit in guarded(rule, display, kind.check_size, size, rule, previous):
-            out.append(unparsed_finding(rule, display, hit))
-    return out
+    return [
+        unparsed_finding(rule, display, hit)
+        for rule, hit in _sized_hits(size, display, rules, previous)
+    ]
 
 
 def rule_findings(
